@@ -1,0 +1,293 @@
+//! Building a generated client: base URL, credentials, HTTP client.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use url::{Host, Url};
+
+use crate::{Context, CredentialError, Credentials, SecurityScheme};
+
+/// What the generator emits for each client crate so [`ClientBuilder`] can
+/// build its `Client` without knowing anything else about it.
+pub trait ApiClient: Sized {
+    /// The crate name, used in `User-Agent` and `Debug` output.
+    const API: &'static str;
+    /// The first `servers` entry of the spec.
+    const DEFAULT_BASE_URL: &'static str;
+    /// The spec's security scheme.
+    const SECURITY: SecurityScheme;
+
+    /// Assembles the client from parts the builder has already validated.
+    fn from_parts(base_url: &str, http: reqwest::Client, context: Context) -> Self;
+}
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, response body included.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds a generated `Client` with credentials checked and a clean base URL.
+///
+/// ```
+/// # use interlocutor_runtime::*;
+/// # struct Client;
+/// # impl ApiClient for Client {
+/// #     const API: &'static str = "demo";
+/// #     const DEFAULT_BASE_URL: &'static str = "https://api.example.com";
+/// #     const SECURITY: SecurityScheme = SecurityScheme::Basic;
+/// #     fn from_parts(_: &str, _: reqwest::Client, _: Context) -> Self { Client }
+/// # }
+/// let credentials = Credentials::basic("user", "secret", "user", "password")?;
+/// let client: Client = ClientBuilder::new(credentials)
+///     .base_url("https://eu1.example.com/")
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct ClientBuilder<C> {
+    credentials: Credentials,
+    base_url: Option<String>,
+    allow_insecure_http: bool,
+    http: Option<reqwest::Client>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    app_name: Option<String>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// Starts a builder for the production base URL.
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            base_url: None,
+            allow_insecure_http: false,
+            http: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            app_name: None,
+            client: PhantomData,
+        }
+    }
+
+    /// Sends requests to another base URL: a regional edge, a proxy, a test
+    /// server. A trailing `/` is ignored; a path stem is kept.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Allows plain `http://` to a host that is not loopback. Credentials
+    /// then cross the network in clear text; only for trusted networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Uses a `reqwest::Client` of your own (proxies, TLS roots, pools).
+    /// Its own timeouts apply; [`Self::connect_timeout`] and
+    /// [`Self::request_timeout`] are then ignored.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request, response included (default 30 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Appends `name` (e.g. `"billing/2.3"`) to the `User-Agent`, so the
+    /// provider's logs show which of your services made a request.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.app_name = Some(name.into());
+        self
+    }
+
+    /// Checks everything and builds the client.
+    pub fn build(self) -> Result<C, BuildError> {
+        let base_url = self.base_url.as_deref().unwrap_or(C::DEFAULT_BASE_URL);
+        let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
+        let authorization = self.credentials.authorization(C::SECURITY)?;
+
+        let mut user_agent = format!(
+            "interlocutor/{} ({})",
+            env!("CARGO_PKG_VERSION"),
+            C::API
+        );
+        if let Some(app_name) = &self.app_name {
+            user_agent.push(' ');
+            user_agent.push_str(app_name);
+        }
+        let user_agent =
+            HeaderValue::try_from(user_agent).map_err(|_| BuildError::InvalidAppName)?;
+
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.request_timeout)
+                .build()
+                .map_err(|error| BuildError::HttpClient(error.to_string()))?,
+        };
+        let context = Context::new(C::API, C::SECURITY, authorization, user_agent);
+        Ok(C::from_parts(&base_url, http, context))
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("app_name", &self.app_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates a base URL and returns it without a trailing `/`, because the
+/// generated code appends paths that start with `/`.
+fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    let invalid = |reason: &'static str| BuildError::InvalidBaseUrl {
+        url: raw.to_owned(),
+        reason,
+    };
+    let url = Url::parse(raw).map_err(|_| invalid("it is not an absolute URL"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Do not echo a URL that carries credentials.
+        return Err(BuildError::InvalidBaseUrl {
+            url: "<redacted>".to_owned(),
+            reason: "it carries user info; pass credentials to the builder instead",
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it has a query or a fragment"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(invalid(
+                "plain http would send credentials in clear text; use https, a loopback \
+                 host, or ClientBuilder::allow_insecure_http",
+            ));
+        }
+        _ => return Err(invalid("its scheme is neither https nor http")),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// A client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL was refused; the reason says why.
+    InvalidBaseUrl {
+        /// The URL as given (redacted if it carried credentials).
+        url: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// The credentials were refused.
+    Credentials(CredentialError),
+    /// The application name cannot be sent in a `User-Agent` header.
+    InvalidAppName,
+    /// reqwest could not build its client (e.g. no TLS backend).
+    HttpClient(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            Self::Credentials(error) => write!(f, "invalid credentials: {error}"),
+            Self::InvalidAppName => {
+                f.write_str("the application name has characters a User-Agent header cannot carry")
+            }
+            Self::HttpClient(error) => write!(f, "cannot build the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Credentials(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<CredentialError> for BuildError {
+    fn from(error: CredentialError) -> Self {
+        Self::Credentials(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_slashes_are_dropped_and_stems_kept() {
+        let cases = [
+            ("https://conversations.twilio.com", "https://conversations.twilio.com"),
+            ("https://conversations.twilio.com/", "https://conversations.twilio.com"),
+            ("https://proxy.example/twilio/", "https://proxy.example/twilio"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("http://[::1]:9/", "http://[::1]:9"),
+            ("http://localhost:9", "http://localhost:9"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(normalize_base_url(raw, false).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn unsafe_or_odd_urls_are_refused() {
+        let cases = [
+            "conversations.twilio.com",
+            "ftp://example.com",
+            "http://example.com",
+            "https://example.com/?region=eu",
+            "https://example.com/#x",
+        ];
+        for raw in cases {
+            let error = normalize_base_url(raw, false).unwrap_err();
+            assert!(error.to_string().starts_with("invalid base URL"), "{error}");
+        }
+        assert_eq!(
+            normalize_base_url("http://10.1.2.3/", true).unwrap(),
+            "http://10.1.2.3"
+        );
+    }
+
+    #[test]
+    fn urls_with_user_info_are_not_echoed() {
+        let error = normalize_base_url("https://AC1:token@example.com", false).unwrap_err();
+        assert!(!error.to_string().contains("token"), "{error}");
+    }
+}

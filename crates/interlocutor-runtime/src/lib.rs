@@ -1,0 +1,29 @@
+//! Run-time support shared by every generated Interlocutor client.
+//!
+//! Generated crates are pure progenitor output plus a small generated glue
+//! file; everything they need that progenitor cannot express lives here:
+//!
+//! - [`Credentials`] and the [`SecurityScheme`] an API declares, turned into
+//!   an `Authorization` header whose value never shows up in `Debug` output;
+//! - [`Context`], the per-client state the generated `ClientHooks` impl uses
+//!   to finish each request (auth, `User-Agent`, no stray headers);
+//! - [`ClientBuilder`], which validates the base URL and credentials once,
+//!   when the client is built, instead of on every request;
+//! - [`Nullable`] and [`FormNullable`], which let a PATCH body tell
+//!   "clear this field" apart from "leave it unchanged".
+
+mod auth;
+mod builder;
+mod context;
+mod nullable;
+
+pub use auth::{CredentialError, Credentials, SecurityScheme};
+pub use builder::{ApiClient, BuildError, ClientBuilder};
+pub use context::Context;
+pub use nullable::{FormNullable, Nullable};
+
+/// The crates generated code refers to, re-exported so a user of a generated
+/// crate does not have to match their versions by hand.
+pub mod reexports {
+    pub use reqwest;
+}

@@ -1,0 +1,140 @@
+//! Twilio: credentials and the two Conversations APIs.
+//!
+//! Twilio authenticates every API with HTTP Basic: an API Key SID and
+//! secret (recommended for production) or an Account SID and Auth Token.
+
+use interlocutor_runtime::{CredentialError, Credentials};
+
+use crate::env::{Lookup, process_env, required};
+
+/// Conversations v2 (Conversation Orchestrator): `PATCH /v2/Conversations/{Sid}`.
+#[cfg(feature = "twilio-conversations-v2")]
+pub use interlocutor_twilio_conversations_v2 as conversations_v2;
+
+/// Conversations v1: `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`.
+#[cfg(feature = "twilio-conversations-v1")]
+pub use interlocutor_twilio_conversations_v1 as conversations_v1;
+
+/// Environment variables Twilio's own libraries read.
+pub const ACCOUNT_SID_VAR: &str = "TWILIO_ACCOUNT_SID";
+/// See [`ACCOUNT_SID_VAR`].
+pub const AUTH_TOKEN_VAR: &str = "TWILIO_AUTH_TOKEN";
+/// See [`ACCOUNT_SID_VAR`].
+pub const API_KEY_VAR: &str = "TWILIO_API_KEY";
+/// See [`ACCOUNT_SID_VAR`].
+pub const API_SECRET_VAR: &str = "TWILIO_API_SECRET";
+
+/// Basic auth with an Account SID (`AC` + 32 hex digits) and its Auth Token.
+pub fn account(
+    account_sid: impl Into<String>,
+    auth_token: impl Into<String>,
+) -> Result<Credentials, CredentialError> {
+    let account_sid = account_sid.into();
+    check_sid(&account_sid, "AC", "Account SID")?;
+    Credentials::basic(account_sid, auth_token, "Account SID", "Auth Token")
+}
+
+/// Basic auth with an API Key SID (`SK` + 32 hex digits) and its secret.
+pub fn api_key(
+    api_key_sid: impl Into<String>,
+    api_key_secret: impl Into<String>,
+) -> Result<Credentials, CredentialError> {
+    let api_key_sid = api_key_sid.into();
+    check_sid(&api_key_sid, "SK", "API Key SID")?;
+    Credentials::basic(api_key_sid, api_key_secret, "API Key SID", "API Key secret")
+}
+
+/// Credentials from the environment: `TWILIO_API_KEY` and
+/// `TWILIO_API_SECRET` when either is set, otherwise `TWILIO_ACCOUNT_SID`
+/// and `TWILIO_AUTH_TOKEN`. Errors name the variable, never its value.
+pub fn from_env() -> Result<Credentials, CredentialError> {
+    from_lookup(&process_env)
+}
+
+fn from_lookup(lookup: &impl Lookup) -> Result<Credentials, CredentialError> {
+    if lookup.get(API_KEY_VAR).is_some() || lookup.get(API_SECRET_VAR).is_some() {
+        let key = required(lookup, API_KEY_VAR)?;
+        let secret = required(lookup, API_SECRET_VAR)?;
+        check_sid(&key, "SK", API_KEY_VAR)?;
+        return Credentials::basic(key, secret, API_KEY_VAR, API_SECRET_VAR);
+    }
+    let sid = required(lookup, ACCOUNT_SID_VAR)?;
+    let token = required(lookup, AUTH_TOKEN_VAR)?;
+    check_sid(&sid, "AC", ACCOUNT_SID_VAR)?;
+    Credentials::basic(sid, token, ACCOUNT_SID_VAR, AUTH_TOKEN_VAR)
+}
+
+/// Twilio SIDs are a two-letter prefix and 32 hex digits; catching a
+/// swapped or truncated value here beats a 401 later.
+fn check_sid(sid: &str, prefix: &str, label: &'static str) -> Result<(), CredentialError> {
+    let well_formed = sid.len() == 34
+        && sid.starts_with(prefix)
+        && sid[2..].bytes().all(|b| b.is_ascii_hexdigit());
+    if well_formed {
+        Ok(())
+    } else if prefix == "AC" {
+        Err(CredentialError::new(label, "is not `AC` followed by 32 hexadecimal digits"))
+    } else {
+        Err(CredentialError::new(label, "is not `SK` followed by 32 hexadecimal digits"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+    const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    #[test]
+    fn sids_are_checked() {
+        assert!(account(ACCOUNT_SID, "token").is_ok());
+        assert!(api_key(API_KEY_SID, "secret").is_ok());
+        let swapped = api_key(ACCOUNT_SID, "secret").unwrap_err();
+        assert_eq!(
+            swapped.to_string(),
+            "the API Key SID is not `SK` followed by 32 hexadecimal digits"
+        );
+        let truncated = account(&ACCOUNT_SID[..20], "token").unwrap_err();
+        assert_eq!(truncated.what(), "Account SID");
+    }
+
+    #[test]
+    fn env_prefers_api_keys_and_names_missing_variables() {
+        let both = env(&[
+            (API_KEY_VAR, API_KEY_SID),
+            (API_SECRET_VAR, "secret"),
+            (ACCOUNT_SID_VAR, ACCOUNT_SID),
+            (AUTH_TOKEN_VAR, "token"),
+        ]);
+        assert!(from_lookup(&both).is_ok());
+
+        let half_key = env(&[(API_KEY_VAR, API_KEY_SID), (ACCOUNT_SID_VAR, ACCOUNT_SID)]);
+        assert_eq!(
+            from_lookup(&half_key).unwrap_err().to_string(),
+            "the TWILIO_API_SECRET environment variable is not set"
+        );
+
+        let nothing = env(&[]);
+        assert_eq!(
+            from_lookup(&nothing).unwrap_err().to_string(),
+            "the TWILIO_ACCOUNT_SID environment variable is not set"
+        );
+
+        let newline = env(&[(ACCOUNT_SID_VAR, ACCOUNT_SID), (AUTH_TOKEN_VAR, "token\n")]);
+        assert_eq!(
+            from_lookup(&newline).unwrap_err().to_string(),
+            "the TWILIO_AUTH_TOKEN contains a line break"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Wire-level tests live in `tests/tests/`.

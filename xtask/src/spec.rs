@@ -1,0 +1,785 @@
+//! Loading a spec: parse, check what progenitor cannot handle, and adapt
+//! the document to the rules of this workspace before code generation.
+//!
+//! Every problem is reported as one paragraph that names the spec file and
+//! the construct (a JSON pointer into the document), never as a panic.
+//!
+//! Two rewrites happen here rather than in the specs, so the specs stay a
+//! faithful description of each provider's API:
+//!
+//! - **Requests are strict, with three states.** An optional, nullable
+//!   property of a request body becomes `Option<Nullable<T>>` (JSON) or
+//!   `Option<FormNullable<T>>` (form), through typify's `x-rust-type`
+//!   extension, so "clear" (`null`) and "leave unchanged" (absent) differ.
+//! - **Responses are liberal.** Length, pattern, size and range constraints
+//!   are dropped from schemas only responses use: providers' own examples
+//!   break them (`"accountId": "ZGkrHSypTsudrGkmdpJJ"`) and a client must
+//!   not fail to read a response over documentation-grade rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+/// The runtime crate that owns the types the rewrites point at.
+pub const RUNTIME_CRATE: &str = "interlocutor-runtime";
+
+/// A spec that passed every check, rewritten and ready for progenitor.
+pub struct Spec {
+    pub openapi: openapiv3::OpenAPI,
+    pub title: String,
+    pub default_base_url: String,
+    pub security: Security,
+}
+
+/// The one security scheme a spec declares.
+pub enum Security {
+    Basic,
+    Token { scheme: String },
+}
+
+/// The spec files, sorted, so output never depends on directory order.
+pub fn find_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let mut specs = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|error| format!("cannot read {}: {error}", dir.display()))?
+            .path();
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            specs.push(path);
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
+/// Reads, checks and rewrites one spec. `shown` is how errors name the file.
+pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("{shown}: cannot read: {error}"))?;
+    let mut doc = parse_yaml(&text).map_err(|error| format!("{shown}{error}"))?;
+    check_version(&doc).map_err(|error| format!("{shown}: {error}"))?;
+    // Structural validity first, with serde's own message and path.
+    serde_json::from_value::<openapiv3::OpenAPI>(doc.clone()).map_err(|error| {
+        format!("{shown}: not a valid OpenAPI 3.0 document: {error}")
+    })?;
+
+    let problems = Checker::new(&doc).run();
+    if !problems.is_empty() {
+        return Err(format!("{shown}: {}", problems.join(&format!("\n{shown}: "))));
+    }
+    let title = doc["info"]["title"].as_str().unwrap_or_default().to_owned();
+    let default_base_url = default_base_url(&doc).map_err(|error| format!("{shown}: {error}"))?;
+    let security = security(&doc).map_err(|error| format!("{shown}: {error}"))?;
+
+    rewrite(&mut doc).map_err(|error| format!("{shown}: {error}"))?;
+    let openapi = serde_json::from_value(doc)
+        .map_err(|error| format!("{shown}: internal error after rewriting the spec: {error}"))?;
+    Ok(Spec {
+        openapi,
+        title,
+        default_base_url,
+        security,
+    })
+}
+
+/// YAML to a JSON value; a syntax error carries its line and column.
+fn parse_yaml(text: &str) -> Result<Value, String> {
+    serde_yaml::from_str::<Value>(text).map_err(|error| match error.location() {
+        Some(at) => format!(
+            ":{}:{}: malformed YAML: {error}",
+            at.line(),
+            at.column()
+        ),
+        None => format!(": malformed YAML: {error}"),
+    })
+}
+
+fn check_version(doc: &Value) -> Result<(), String> {
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => Ok(()),
+        Some(version) => Err(format!(
+            "`openapi: {version}` is not supported: progenitor reads only OpenAPI 3.0.x \
+             documents; describe the API in 3.0.3 (`nullable: true` instead of \
+             `type: [.., \"null\"]`)"
+        )),
+        None => Err("missing the `openapi` version field (expected 3.0.3)".to_owned()),
+    }
+}
+
+fn default_base_url(doc: &Value) -> Result<String, String> {
+    let url = doc["servers"][0]["url"]
+        .as_str()
+        .ok_or("`servers` must list the production base URL first (`servers[0].url`)")?;
+    if !url.starts_with("https://") {
+        return Err(format!(
+            "`servers[0].url` is `{url}`: the production base URL must use https"
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn security(doc: &Value) -> Result<Security, String> {
+    let schemes = doc["components"]["securitySchemes"]
+        .as_object()
+        .filter(|schemes| schemes.len() == 1)
+        .ok_or("`components.securitySchemes` must declare exactly one scheme")?;
+    let (name, scheme) = schemes.iter().next().expect("exactly one");
+    let at = format!("#/components/securitySchemes/{name}");
+    match (scheme["type"].as_str(), scheme["scheme"].as_str()) {
+        (Some("http"), Some(s)) if s.eq_ignore_ascii_case("basic") => Ok(Security::Basic),
+        (Some("http"), Some(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+            Ok(Security::Token { scheme: s.to_owned() })
+        }
+        (kind, _) => Err(format!(
+            "{at}: unsupported security scheme (type `{}`): the runtime supports `type: http` \
+             with `scheme: basic` or a token scheme such as `AccessKey` or `Bearer`",
+            kind.unwrap_or("?")
+        )),
+    }
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Which side of the wire a schema is used on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Request { form: bool },
+    Response,
+}
+
+/// One operation's request or response schema, with where it sits.
+struct Root<'a> {
+    at: String,
+    side: Side,
+    schema: &'a Value,
+}
+
+/// Finds every construct progenitor would panic on or get wrong.
+struct Checker<'a> {
+    doc: &'a Value,
+    problems: Vec<String>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(doc: &'a Value) -> Self {
+        Self {
+            doc,
+            problems: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Vec<String> {
+        for (at, operation) in operations(self.doc) {
+            self.check_operation(&at, operation);
+        }
+        let roots = match roots(self.doc) {
+            Ok(roots) => roots,
+            Err(error) => {
+                self.problems.push(error);
+                return self.problems;
+            }
+        };
+        for root in &roots {
+            if let Side::Request { .. } = root.side {
+                self.check_no_defaults(&root.at, root.schema);
+            }
+        }
+        if let Ok(uses) = component_uses(self.doc, &roots) {
+            for (name, sides) in &uses {
+                let schema = &self.doc["components"]["schemas"][name];
+                let at = format!("#/components/schemas/{name}");
+                if sides.iter().any(|s| matches!(s, Side::Request { .. })) {
+                    self.check_no_defaults(&at, schema);
+                }
+            }
+        }
+        self.check_formats("#", self.doc);
+        self.problems
+    }
+
+    fn check_operation(&mut self, at: &str, operation: &Value) {
+        if operation.get("operationId").and_then(Value::as_str).is_none() {
+            self.problems.push(format!(
+                "{at}: the operation has no `operationId`; progenitor names the client \
+                 method after it"
+            ));
+        }
+        if let Some(body) = operation.get("requestBody") {
+            let body = resolve(self.doc, body);
+            let types: Vec<&String> = body["content"]
+                .as_object()
+                .map(|c| c.keys().collect())
+                .unwrap_or_default();
+            match types.as_slice() {
+                [only] if *only == JSON || *only == FORM => {}
+                _ => self.problems.push(format!(
+                    "{at}/requestBody: media types {types:?} are not supported: declare exactly \
+                     one of `{JSON}` or `{FORM}`"
+                )),
+            }
+        }
+        let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+            self.problems
+                .push(format!("{at}: the operation has no `responses`"));
+            return;
+        };
+        let mut error_bodies: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (status, response) in responses {
+            let response_at = format!("{at}/responses/{status}");
+            if status == "default" {
+                self.problems.push(format!(
+                    "{response_at}: a `default` response is both a success and an error to \
+                     progenitor; declare explicit statuses or `4XX`/`5XX` ranges instead"
+                ));
+                continue;
+            }
+            let response = resolve(self.doc, response);
+            let content = response.get("content").and_then(Value::as_object);
+            if let Some(content) = content {
+                for media_type in content.keys() {
+                    if media_type != JSON {
+                        self.problems.push(format!(
+                            "{response_at}: response media type `{media_type}` is not \
+                             supported: only `{JSON}` is"
+                        ));
+                    }
+                }
+            }
+            if status.starts_with('4') || status.starts_with('5') {
+                let body = content
+                    .and_then(|c| c.get(JSON))
+                    .and_then(|m| m.get("schema"))
+                    .map(|schema| match schema.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => reference.to_owned(),
+                        None => schema.to_string(),
+                    })
+                    .unwrap_or_else(|| "no body".to_owned());
+                error_bodies.entry(body).or_default().push(status);
+            }
+        }
+        if error_bodies.len() > 1 {
+            let mut detail = String::new();
+            for (body, statuses) in &error_bodies {
+                let _ = write!(detail, " {} -> {body};", statuses.join(", "));
+            }
+            self.problems.push(format!(
+                "{at}/responses: error responses use different bodies ({}) and progenitor \
+                 gives an operation exactly one error type; give every 4xx/5xx response the \
+                 API's one shared error schema",
+                detail.trim_matches([' ', ';'])
+            ));
+        }
+    }
+
+    /// A `default` on a request property would be sent on every request.
+    fn check_no_defaults(&mut self, at: &str, schema: &Value) {
+        walk_inline(at, schema, &mut |at, schema| {
+            if schema.get("default").is_some() {
+                self.problems.push(format!(
+                    "{at}: `default:` in a request schema makes progenitor send the default on \
+                     every request (a PATCH would reset the field); say it in `description`"
+                ));
+            }
+        });
+    }
+
+    /// Formats typify maps to a type, or leaves as a plain string.
+    fn check_formats(&mut self, at: &str, value: &Value) {
+        match value {
+            Value::Object(map) => {
+                if let (Some(Value::String(format)), Some(Value::String(kind))) =
+                    (map.get("format"), map.get("type"))
+                    && !format_supported(kind, format)
+                {
+                    self.problems.push(format!(
+                        "{at}: unsupported format `{format}` on a `{kind}`: the generator \
+                         cannot map it to a Rust type; describe the shape explicitly (e.g. an \
+                         object with properties) and mention the format in `description`"
+                    ));
+                }
+                for (key, child) in map {
+                    self.check_formats(&format!("{at}/{}", escape(key)), child);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    self.check_formats(&format!("{at}/{index}"), child);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn format_supported(kind: &str, format: &str) -> bool {
+    match kind {
+        "string" => matches!(
+            format,
+            "date"
+                | "date-time"
+                | "uuid"
+                | "uri"
+                | "uri-reference"
+                | "email"
+                | "hostname"
+                | "ip"
+                | "ipv4"
+                | "ipv6"
+                | "password"
+                | "byte"
+                | "binary"
+        ),
+        "integer" => matches!(
+            format,
+            "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64"
+        ),
+        "number" => matches!(format, "float" | "double"),
+        _ => false,
+    }
+}
+
+/// Every operation with its JSON-pointer-like location.
+fn operations(doc: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for method in METHODS {
+                if let Some(operation) = item.get(method) {
+                    found.push((format!("#/paths/{}/{method}", escape(path)), operation));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The request and response schemas of every operation.
+fn roots(doc: &Value) -> Result<Vec<Root<'_>>, String> {
+    let mut roots = Vec::new();
+    for (at, operation) in operations(doc) {
+        if let Some(body) = operation.get("requestBody") {
+            let body = resolve(doc, body);
+            if let Some(content) = body["content"].as_object() {
+                for (media_type, media) in content {
+                    if let Some(schema) = media.get("schema") {
+                        roots.push(Root {
+                            at: format!("{at}/requestBody/content/{}/schema", escape(media_type)),
+                            side: Side::Request {
+                                form: media_type == FORM,
+                            },
+                            schema,
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(responses) = operation["responses"].as_object() {
+            for (status, response) in responses {
+                let response = resolve(doc, response);
+                if let Some(content) = response["content"].as_object() {
+                    for (media_type, media) in content {
+                        if let Some(schema) = media.get("schema") {
+                            roots.push(Root {
+                                at: format!(
+                                    "{at}/responses/{status}/content/{}/schema",
+                                    escape(media_type)
+                                ),
+                                side: Side::Response,
+                                schema,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// For every component schema, the sides of the wire it is used on.
+fn component_uses(doc: &Value, roots: &[Root<'_>]) -> Result<BTreeMap<String, Vec<Side>>, String> {
+    let mut uses: BTreeMap<String, Vec<Side>> = BTreeMap::new();
+    for root in roots {
+        let mut pending: Vec<String> = Vec::new();
+        collect_refs(root.schema, &mut pending);
+        let mut seen = BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let schema = doc["components"]["schemas"].get(&name).ok_or_else(|| {
+                format!("{}: refers to `#/components/schemas/{name}`, which does not exist", root.at)
+            })?;
+            let sides = uses.entry(name.clone()).or_default();
+            if !sides.contains(&root.side) {
+                sides.push(root.side);
+            }
+            collect_refs(schema, &mut pending);
+        }
+    }
+    Ok(uses)
+}
+
+/// Names of the component schemas `schema` refers to directly.
+fn collect_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(name) = reference.strip_prefix("#/components/schemas/")
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|child| collect_refs(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, out)),
+        _ => {}
+    }
+}
+
+/// Follows a `$ref` to `#/components/...`; anything else is returned as is.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| doc.pointer(pointer))
+            .unwrap_or(value),
+        None => value,
+    }
+}
+
+/// Calls `visit` on `schema` and every schema nested inline in it
+/// (properties, items, additionalProperties, allOf/anyOf/oneOf, not).
+fn walk_inline(at: &str, schema: &Value, visit: &mut dyn FnMut(&str, &Value)) {
+    visit(at, schema);
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            walk_inline(&format!("{at}/properties/{}", escape(name)), property, visit);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = schema.get(key).filter(|c| c.is_object()) {
+            walk_inline(&format!("{at}/{key}"), child, visit);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(children) = schema.get(key).and_then(Value::as_array) {
+            for (index, child) in children.iter().enumerate() {
+                walk_inline(&format!("{at}/{key}/{index}"), child, visit);
+            }
+        }
+    }
+}
+
+/// The mutable twin of [`walk_inline`].
+fn walk_inline_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+    visit(schema);
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties
+            .values_mut()
+            .for_each(|property| walk_inline_mut(property, visit));
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
+            walk_inline_mut(child, visit);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(children)) = map.get_mut(key) {
+            children
+                .iter_mut()
+                .for_each(|child| walk_inline_mut(child, visit));
+        }
+    }
+}
+
+/// JSON pointer escaping of one segment.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Applies the request and response rewrites described in the module docs.
+fn rewrite(doc: &mut Value) -> Result<(), String> {
+    let (uses, inline) = {
+        let roots = roots(doc)?;
+        let uses = component_uses(doc, &roots)?;
+        let inline: Vec<(String, Side)> = roots
+            .iter()
+            .filter(|root| root.schema.get("$ref").is_none())
+            .map(|root| (root.at.clone(), root.side))
+            .collect();
+        (uses, inline)
+    };
+
+    for (name, sides) in &uses {
+        let at = format!("#/components/schemas/{name}");
+        let pointer = format!("/components/schemas/{}", escape(name));
+        let schema = doc.pointer_mut(&pointer).expect("checked by component_uses");
+        match sides.as_slice() {
+            [side] => rewrite_for(schema, *side),
+            _ => {
+                // Shared schemas must mean the same thing on every side.
+                for side in sides {
+                    let mut copy = schema.clone();
+                    rewrite_for(&mut copy, *side);
+                    if copy != *schema {
+                        return Err(format!(
+                            "{at}: is used by {} and needs different code on each side (request \
+                             properties that may be null, or response constraints to relax); \
+                             split it into one schema per side",
+                            describe_sides(sides)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (at, side) in inline {
+        let pointer = at.strip_prefix('#').expect("roots start with #");
+        let schema = doc.pointer_mut(pointer).expect("the root exists");
+        rewrite_for(schema, side);
+    }
+    Ok(())
+}
+
+fn describe_sides(sides: &[Side]) -> String {
+    let names: Vec<&str> = sides
+        .iter()
+        .map(|side| match side {
+            Side::Request { form: false } => "a JSON request",
+            Side::Request { form: true } => "a form request",
+            Side::Response => "a response",
+        })
+        .collect();
+    names.join(" and ")
+}
+
+fn rewrite_for(schema: &mut Value, side: Side) {
+    match side {
+        Side::Request { form } => walk_inline_mut(schema, &mut |s| wrap_nullable_properties(s, form)),
+        Side::Response => walk_inline_mut(schema, &mut relax),
+    }
+}
+
+/// Keywords that only narrow which values are valid, not their type.
+const RESPONSE_RELAXED: [&str; 11] = [
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+];
+
+fn relax(schema: &mut Value) {
+    if let Some(map) = schema.as_object_mut() {
+        for key in RESPONSE_RELAXED {
+            map.remove(key);
+        }
+    }
+}
+
+/// Turns each optional, nullable property of an object schema into an
+/// `x-rust-type` pointing at the runtime's three-state wrapper.
+fn wrap_nullable_properties(schema: &mut Value, form: bool) {
+    let required: BTreeSet<String> = schema["required"]
+        .as_array()
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+        return;
+    };
+    for (name, property) in properties.iter_mut() {
+        if required.contains(name) || property.get("nullable") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let mut inner = property.clone();
+        let inner_map = inner.as_object_mut().expect("a property with `nullable` is an object");
+        inner_map.remove("nullable");
+        let description = inner_map.remove("description");
+        inner_map.remove("example");
+        let wrapper_type = if form { "FormNullable" } else { "Nullable" };
+        let mut wrapper = Map::new();
+        if let Some(description) = description {
+            wrapper.insert("description".to_owned(), description);
+        }
+        wrapper.insert(
+            "x-rust-type".to_owned(),
+            json!({
+                "crate": RUNTIME_CRATE,
+                "version": "*",
+                "path": format!("{}::{wrapper_type}", RUNTIME_CRATE.replace('-', "_")),
+                "parameters": [inner],
+            }),
+        );
+        *property = Value::Object(wrapper);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Spec, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.yaml");
+        std::fs::write(&path, text).unwrap();
+        load(&path, "specs/demo.yaml")
+    }
+
+    const MINIMAL: &str = r##"
+openapi: 3.0.3
+info: {title: Demo, version: "1"}
+servers: [{url: "https://api.example.com/"}]
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+  schemas:
+    Error: {type: object, properties: {code: {type: integer}}}
+    Patch:
+      type: object
+      properties:
+        name: {type: string, nullable: true, description: The name.}
+        size: {type: integer}
+    Thing:
+      type: object
+      properties:
+        sid: {type: string, pattern: "^AC[0-9a-f]{32}$", maxLength: 34}
+paths:
+  /things/{Sid}:
+    patch:
+      operationId: UpdateThing
+      parameters:
+        - {name: Sid, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Patch"}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+        "404":
+          description: Not found
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+"##;
+
+    #[test]
+    fn a_valid_spec_is_rewritten() {
+        let spec = load_text(MINIMAL).unwrap();
+        assert_eq!(spec.default_base_url, "https://api.example.com");
+        assert!(matches!(spec.security, Security::Basic));
+        let doc = serde_json::to_value(&spec.openapi).unwrap();
+        let patch = &doc["components"]["schemas"]["Patch"]["properties"];
+        assert_eq!(
+            patch["name"]["x-rust-type"]["path"],
+            "interlocutor_runtime::Nullable"
+        );
+        assert_eq!(
+            patch["name"]["x-rust-type"]["parameters"][0],
+            json!({"type": "string"})
+        );
+        assert_eq!(patch["size"], json!({"type": "integer"}));
+        let thing = &doc["components"]["schemas"]["Thing"]["properties"]["sid"];
+        assert_eq!(thing, &json!({"type": "string"}));
+    }
+
+    #[test]
+    fn malformed_yaml_names_line_and_column() {
+        let error = load_text("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
+        assert!(error.starts_with("specs/demo.yaml:"), "{error}");
+        assert!(error.contains("malformed YAML"), "{error}");
+        let position = error.split(':').nth(1).unwrap();
+        assert!(position.parse::<usize>().is_ok(), "{error}");
+    }
+
+    #[test]
+    fn openapi_3_1_is_refused() {
+        let error = load_text(&MINIMAL.replace("openapi: 3.0.3", "openapi: 3.1.0")).unwrap_err();
+        assert!(error.contains("`openapi: 3.1.0` is not supported"), "{error}");
+    }
+
+    #[test]
+    fn missing_operation_id_is_named() {
+        let error = load_text(&MINIMAL.replace("      operationId: UpdateThing\n", ""))
+            .unwrap_err();
+        assert!(
+            error.contains("#/paths/~1things~1{Sid}/patch: the operation has no `operationId`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn different_error_bodies_are_refused() {
+        let text = MINIMAL.replace(
+            "        \"404\":",
+            "        \"500\":\n          description: Boom\n        \"404\":",
+        );
+        let error = load_text(&text).unwrap_err();
+        assert!(error.contains("error responses use different bodies"), "{error}");
+        assert!(error.contains("500 -> no body"), "{error}");
+    }
+
+    #[test]
+    fn unsupported_format_is_named() {
+        let text = MINIMAL.replace(
+            "sid: {type: string,",
+            "links: {type: object, format: uri-map}\n        sid: {type: string,",
+        );
+        let error = load_text(&text).unwrap_err();
+        assert!(
+            error.contains("#/components/schemas/Thing/properties/links: unsupported format `uri-map`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn request_defaults_are_refused() {
+        let text = MINIMAL.replace("size: {type: integer}", "size: {type: integer, default: 3}");
+        let error = load_text(&text).unwrap_err();
+        assert!(
+            error.contains("#/components/schemas/Patch/properties/size: `default:` in a request schema"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn shared_schemas_that_need_two_shapes_are_refused() {
+        let text = MINIMAL.replace(
+            "schema: {$ref: \"#/components/schemas/Thing\"}",
+            "schema: {$ref: \"#/components/schemas/Patch\"}",
+        );
+        let error = load_text(&text).unwrap_err();
+        assert!(
+            error.contains("#/components/schemas/Patch: is used by a JSON request and a response"),
+            "{error}"
+        );
+    }
+}
