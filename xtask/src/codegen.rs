@@ -34,7 +34,9 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
         .ok_or_else(|| {
-            format!("{shown}: spec file names become crate names: use lowercase letters, digits and `-`")
+            format!(
+                "{shown}: spec file names become crate names: use lowercase letters, digits and `-`"
+            )
         })?;
     let spec = spec::load(spec_path, &shown)?;
     let code = run_progenitor(&spec, &shown)?;
@@ -87,10 +89,10 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
             .unwrap_or_else(|| "unknown panic".to_owned());
         let location = info
             .location()
-            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .map(|l| format!(" (in {}:{})", crate_relative(l.file()), l.line()))
             .unwrap_or_default();
         *PANIC_MESSAGE.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some(format!("{message}{location}"));
+            Some(format!("{}{location}", one_line(&message, 240)));
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings);
@@ -121,6 +123,25 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// `message` on one line, white space folded, cut after `limit` characters:
+/// typify panics with multi-page `Debug` dumps of the schema.
+fn one_line(message: &str, limit: usize) -> String {
+    let folded = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(limit) {
+        Some((cut, _)) => format!("{}…", &folded[..cut]),
+        None => folded,
+    }
+}
+
+/// `typify-impl-0.8.0/src/convert.rs` rather than the whole registry path.
+fn crate_relative(file: &str) -> &str {
+    let parts: Vec<&str> = file.rsplitn(4, ['/', '\\']).collect();
+    match parts.as_slice() {
+        [_, _, _, rest] => &file[rest.len() + 1..],
+        _ => file,
+    }
 }
 
 /// The crates generated code names, each added only when it is used.
@@ -177,7 +198,9 @@ fn lib_rs(header: &str, crate_name: &str, spec: &Spec, shown: &str) -> String {
     let security = match &spec.security {
         Security::Basic => "::interlocutor_runtime::SecurityScheme::Basic".to_owned(),
         Security::Token { scheme } => {
-            format!("::interlocutor_runtime::SecurityScheme::Token {{\n        scheme: {scheme:?},\n    }}")
+            format!(
+                "::interlocutor_runtime::SecurityScheme::Token {{\n        scheme: {scheme:?},\n    }}"
+            )
         }
     };
     let shown = shown.replace('\\', "/");
@@ -195,6 +218,10 @@ mod generated;
 
 pub use generated::*;
 
+// The impls below come from a template; rustfmt is kept off them so that
+// `cargo fmt --check` never depends on what a spec's names look like.
+
+#[rustfmt::skip]
 impl Client {{
     /// Starts building a client for the production base URL
     /// (`{base_url}`); override it with `base_url`.
@@ -205,6 +232,7 @@ impl Client {{
     }}
 }}
 
+#[rustfmt::skip]
 impl ::interlocutor_runtime::ApiClient for Client {{
     const API: &'static str = "{crate_name}";
     const DEFAULT_BASE_URL: &'static str = "{base_url}";
@@ -219,6 +247,7 @@ impl ::interlocutor_runtime::ApiClient for Client {{
     }}
 }}
 
+#[rustfmt::skip]
 impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Client {{
     async fn pre<E>(
         &self,

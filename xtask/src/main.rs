@@ -60,6 +60,40 @@ fn workspace_root() -> PathBuf {
 /// Generates every crate in memory first, so that one bad spec leaves the
 /// tree untouched, then writes (or compares) the files.
 fn generate(root: &Path, mode: Mode) -> Result<(), String> {
+    let plan = plan(root)?;
+    match mode {
+        Mode::Write => {
+            let changed = output::write_all(root, &plan.files, &plan.orphans)?;
+            println!(
+                "generated {} crate(s) from specs/; {changed} file(s) changed",
+                plan.specs
+            );
+            Ok(())
+        }
+        Mode::Check => {
+            let report = output::check_all(root, &plan.files, &plan.orphans)?;
+            if report.is_empty() {
+                println!("generated code is up to date with {} spec(s)", plan.specs);
+                Ok(())
+            } else {
+                print!("{report}");
+                Err(
+                    "generated code is stale: run `cargo xtask generate` and commit the result"
+                        .to_owned(),
+                )
+            }
+        }
+    }
+}
+
+/// Everything `generate` would write, computed without touching the tree.
+struct Plan {
+    specs: usize,
+    files: Vec<codegen::GeneratedFile>,
+    orphans: Vec<PathBuf>,
+}
+
+fn plan(root: &Path) -> Result<Plan, String> {
     let specs = spec::find_specs(&root.join("specs"))?;
     if specs.is_empty() {
         return Err("no specs/*.yaml found: nothing to generate".to_owned());
@@ -78,27 +112,128 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
             errors.join("\n\nerror: ")
         ));
     }
-    let stale_crates = output::orphaned_crates(root, &specs)?;
-    match mode {
-        Mode::Write => {
-            let changed = output::write_all(root, &files, &stale_crates)?;
-            println!(
-                "generated {} crate(s) from {} spec(s); {changed} file(s) changed",
-                specs.len(),
-                specs.len()
+    let orphans = output::orphaned_crates(root, &specs)?;
+    Ok(Plan {
+        specs: specs.len(),
+        files,
+        orphans,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch workspace holding a copy of the real specs.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("specs")).unwrap();
+        for spec in spec::find_specs(&workspace_root().join("specs")).unwrap() {
+            std::fs::copy(
+                &spec,
+                dir.path().join("specs").join(spec.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    fn read(root: &Path, path: &str) -> String {
+        std::fs::read_to_string(root.join(path)).unwrap()
+    }
+
+    #[test]
+    fn checked_in_crates_match_the_specs() {
+        let plan = plan(&workspace_root()).unwrap();
+        let report = output::check_all(&workspace_root(), &plan.files, &plan.orphans).unwrap();
+        assert!(report.is_empty(), "run `cargo xtask generate`:\n{report}");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let root = scratch();
+        generate(root.path(), Mode::Write).unwrap();
+        let first = read(root.path(), "crates/bird-conversations/src/generated.rs");
+        let again = plan(root.path()).unwrap();
+        for file in &again.files {
+            assert_eq!(
+                read(root.path(), file.path.to_str().unwrap()),
+                file.contents,
+                "{} differs between two runs",
+                file.path.display()
             );
-            Ok(())
         }
-        Mode::Check => {
-            let report = output::check_all(root, &files, &stale_crates)?;
-            if report.is_empty() {
-                println!("generated code is up to date with {} spec(s)", specs.len());
-                Ok(())
-            } else {
-                print!("{report}");
-                Err("generated code is stale: run `cargo xtask generate` and commit the result"
-                    .to_owned())
-            }
-        }
+        assert!(first.contains("pub struct ConversationUpdate"));
+    }
+
+    #[test]
+    fn a_spec_edit_is_caught_by_check_then_generated() {
+        let root = scratch();
+        generate(root.path(), Mode::Write).unwrap();
+        let spec_path = root.path().join("specs/bird-conversations.yaml");
+        let spec = std::fs::read_to_string(&spec_path).unwrap();
+        let anchor = "    ConversationUpdate:\n      type: object\n";
+        let at = spec.find(anchor).unwrap();
+        let properties =
+            at + spec[at..].find("      properties:\n").unwrap() + "      properties:\n".len();
+        let edited = format!(
+            "{}        priority:\n          type: string\n          description: How urgent the conversation is.\n{}",
+            &spec[..properties],
+            &spec[properties..]
+        );
+        std::fs::write(&spec_path, edited).unwrap();
+
+        let stale = plan(root.path()).unwrap();
+        let report = output::check_all(root.path(), &stale.files, &stale.orphans).unwrap();
+        assert!(
+            report.contains("--- a/crates/bird-conversations/src/generated.rs"),
+            "{report}"
+        );
+        assert!(
+            report.contains("+        pub priority: ::std::option::Option<::std::string::String>,"),
+            "{report}"
+        );
+        assert!(generate(root.path(), Mode::Check).is_err());
+
+        generate(root.path(), Mode::Write).unwrap();
+        let code = read(root.path(), "crates/bird-conversations/src/generated.rs");
+        assert!(code.contains("///How urgent the conversation is."));
+        generate(root.path(), Mode::Check).unwrap();
+    }
+
+    #[test]
+    fn a_bad_spec_writes_nothing() {
+        let root = scratch();
+        std::fs::write(
+            root.path().join("specs/zz-broken.yaml"),
+            "openapi: 3.1.0\ninfo: {title: Broken, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let error = generate(root.path(), Mode::Write).unwrap_err();
+        assert!(
+            error.starts_with("specs/zz-broken.yaml: `openapi: 3.1.0` is not supported"),
+            "{error}"
+        );
+        assert!(error.ends_with("nothing was written."), "{error}");
+        assert!(!root.path().join("crates").exists());
+    }
+
+    #[test]
+    fn a_progenitor_panic_becomes_an_error_naming_the_spec() {
+        let root = scratch();
+        let spec_path = root.path().join("specs/bird-conversations.yaml");
+        let spec = std::fs::read_to_string(&spec_path).unwrap();
+        let edited = spec.replace(
+            "        platformStyle:\n          type: string\n",
+            "        platformStyle:\n          not:\n            type: object\n            properties:\n              a: {type: string}\n",
+        );
+        assert_ne!(spec, edited);
+        std::fs::write(&spec_path, edited).unwrap();
+        let error = generate(root.path(), Mode::Write).unwrap_err();
+        assert!(
+            error.starts_with("specs/bird-conversations.yaml: progenitor stopped on a construct it does not support"),
+            "{error}"
+        );
+        assert!(!root.path().join("crates").exists());
     }
 }

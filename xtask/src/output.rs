@@ -28,7 +28,13 @@ pub fn orphaned_crates(root: &Path, specs: &[PathBuf]) -> Result<Vec<PathBuf>, S
             continue;
         };
         if !specs.iter().any(|spec| spec == &root.join(source)) {
-            orphans.push(entry.path().strip_prefix(root).unwrap_or(&entry.path()).to_path_buf());
+            orphans.push(
+                entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(&entry.path())
+                    .to_path_buf(),
+            );
         }
     }
     orphans.sort();
@@ -49,7 +55,9 @@ pub fn write_all(
         if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
             continue;
         }
-        let parent = path.parent().expect("generated files live in a crate directory");
+        let parent = path
+            .parent()
+            .expect("generated files live in a crate directory");
         std::fs::create_dir_all(parent)
             .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
         let temporary = path.with_extension("xtask-tmp");

@@ -117,11 +117,12 @@ impl Credentials {
             (CredentialKind::Token { token }, SecurityScheme::Token { scheme }) => {
                 format!("{scheme} {token}")
             }
-            (CredentialKind::Token { .. }, SecurityScheme::Basic) => unreachable!("checked by fits"),
+            (CredentialKind::Token { .. }, SecurityScheme::Basic) => {
+                unreachable!("checked by fits")
+            }
         };
-        let mut value = HeaderValue::try_from(text).map_err(|_| {
-            CredentialError::new("credentials", "cannot be sent in an HTTP header")
-        })?;
+        let mut value = HeaderValue::try_from(text)
+            .map_err(|_| CredentialError::new("credentials", "cannot be sent in an HTTP header"))?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -260,8 +261,14 @@ mod tests {
             ("", "the access key is empty"),
             ("abc\r\nX-Evil: 1", "the access key contains a line break"),
             ("abc def", "the access key contains white space"),
-            ("abc\u{7}", "the access key contains a control or non-ASCII character"),
-            ("abcé", "the access key contains a control or non-ASCII character"),
+            (
+                "abc\u{7}",
+                "the access key contains a control or non-ASCII character",
+            ),
+            (
+                "abcé",
+                "the access key contains a control or non-ASCII character",
+            ),
         ];
         for (value, message) in cases {
             let error = Credentials::token(value, "access key").unwrap_err();
@@ -275,8 +282,14 @@ mod tests {
     fn debug_never_prints_secrets() {
         let basic = Credentials::basic("ACuser", "s3cr3t", "user", "password").unwrap();
         let token = Credentials::token("t0k3n", "key").unwrap();
-        for text in [format!("{basic:?}"), format!("{token:?}"), format!("{basic:#?}")] {
-            assert!(!text.contains("s3cr3t") && !text.contains("t0k3n") && !text.contains("ACuser"));
+        for text in [
+            format!("{basic:?}"),
+            format!("{token:?}"),
+            format!("{basic:#?}"),
+        ] {
+            assert!(
+                !text.contains("s3cr3t") && !text.contains("t0k3n") && !text.contains("ACuser")
+            );
             assert!(text.contains("** redacted **"), "{text}");
         }
     }

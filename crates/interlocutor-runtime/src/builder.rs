@@ -119,11 +119,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
         let authorization = self.credentials.authorization(C::SECURITY)?;
 
-        let mut user_agent = format!(
-            "interlocutor/{} ({})",
-            env!("CARGO_PKG_VERSION"),
-            C::API
-        );
+        let mut user_agent = format!("interlocutor/{} ({})", env!("CARGO_PKG_VERSION"), C::API);
         if let Some(app_name) = &self.app_name {
             user_agent.push(' ');
             user_agent.push_str(app_name);
@@ -254,9 +250,18 @@ mod tests {
     #[test]
     fn trailing_slashes_are_dropped_and_stems_kept() {
         let cases = [
-            ("https://conversations.twilio.com", "https://conversations.twilio.com"),
-            ("https://conversations.twilio.com/", "https://conversations.twilio.com"),
-            ("https://proxy.example/twilio/", "https://proxy.example/twilio"),
+            (
+                "https://conversations.twilio.com",
+                "https://conversations.twilio.com",
+            ),
+            (
+                "https://conversations.twilio.com/",
+                "https://conversations.twilio.com",
+            ),
+            (
+                "https://proxy.example/twilio/",
+                "https://proxy.example/twilio",
+            ),
             ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
             ("http://[::1]:9/", "http://[::1]:9"),
             ("http://localhost:9", "http://localhost:9"),

@@ -25,7 +25,10 @@ pub(crate) fn process_env(name: &str) -> Option<String> {
 }
 
 /// The value of a variable that must be set.
-pub(crate) fn required(lookup: &impl Lookup, name: &'static str) -> Result<String, CredentialError> {
+pub(crate) fn required(
+    lookup: &impl Lookup,
+    name: &'static str,
+) -> Result<String, CredentialError> {
     lookup
         .get(name)
         .ok_or_else(|| CredentialError::new(name, "environment variable is not set"))

@@ -55,7 +55,10 @@ pub mod http {
     pub use interlocutor_runtime::reexports::reqwest;
 }
 
-#[cfg(any(feature = "twilio-conversations-v1", feature = "twilio-conversations-v2"))]
+#[cfg(any(
+    feature = "twilio-conversations-v1",
+    feature = "twilio-conversations-v2"
+))]
 pub mod twilio;
 
 #[cfg(feature = "bird")]

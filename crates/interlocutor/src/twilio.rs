@@ -73,9 +73,15 @@ fn check_sid(sid: &str, prefix: &str, label: &'static str) -> Result<(), Credent
     if well_formed {
         Ok(())
     } else if prefix == "AC" {
-        Err(CredentialError::new(label, "is not `AC` followed by 32 hexadecimal digits"))
+        Err(CredentialError::new(
+            label,
+            "is not `AC` followed by 32 hexadecimal digits",
+        ))
     } else {
-        Err(CredentialError::new(label, "is not `SK` followed by 32 hexadecimal digits"))
+        Err(CredentialError::new(
+            label,
+            "is not `SK` followed by 32 hexadecimal digits",
+        ))
     }
 }
 

@@ -1,0 +1,151 @@
+//! Bird: `PATCH /workspaces/{workspaceId}/conversations/{conversationId}`, JSON.
+
+use interlocutor::Nullable;
+use interlocutor::bird::conversations::{Client, Error, types};
+use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
+use serde_json::json;
+use uuid::Uuid;
+
+const SPEC: &str = "bird-conversations.yaml";
+const PATH: &str = "/workspaces/{workspaceId}/conversations/{conversationId}";
+const WORKSPACE: &str = "a1405560-c8d3-4b1a-877d-3f449ad95352";
+const CONVERSATION: &str = "907798f8-fd72-44d5-8042-fcc05c1bb570";
+
+fn client(server: &CaptureServer) -> Client {
+    let credentials = interlocutor::bird::access_key("abcd").unwrap();
+    Client::builder(credentials)
+        .base_url(server.base_url())
+        .build()
+        .unwrap()
+}
+
+async fn send(body: &types::ConversationUpdate) -> Captured {
+    let example = seed_example(SPEC, PATH, "patch", "200");
+    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
+    client(&server)
+        .update_conversation(
+            &WORKSPACE.parse().unwrap(),
+            &CONVERSATION.parse().unwrap(),
+            body,
+        )
+        .await
+        .expect("the seed example decodes");
+    let request = server.request().await;
+    assert_eq!(request.method, "PATCH");
+    assert_eq!(
+        request.target,
+        format!("/workspaces/{WORKSPACE}/conversations/{CONVERSATION}")
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("authorization"), Some("AccessKey abcd"));
+    assert_eq!(request.header("api-version"), None);
+    request
+}
+
+#[tokio::test]
+async fn every_field_set() {
+    let attributes = json!({"my-attribute": "123"}).as_object().unwrap().clone();
+    let body = types::ConversationUpdate {
+        name: Some(Nullable::Value("new name".to_owned())),
+        description: Some(Nullable::Value("description".to_owned())),
+        status: Some(types::ConversationUpdateStatus::Closed),
+        visibility: Some(types::ConversationVisibility::Private),
+        accessibility: Some(types::ConversationAccessibility::RequestToJoin),
+        attributes: Some(types::ConversationAttributes(attributes)),
+    };
+    assert_eq!(
+        send(&body).await.body_text(),
+        concat!(
+            r#"{"accessibility":"request-to-join","attributes":{"my-attribute":"123"},"#,
+            r#""description":"description","name":"new name","status":"closed","visibility":"private"}"#
+        )
+    );
+}
+
+#[tokio::test]
+async fn nullable_fields_cleared() {
+    let body = types::ConversationUpdate {
+        name: Some(Nullable::Null),
+        description: Some(Nullable::Null),
+        ..Default::default()
+    };
+    assert_eq!(
+        send(&body).await.body_text(),
+        r#"{"description":null,"name":null}"#
+    );
+    assert_eq!(
+        send(&types::ConversationUpdate::default())
+            .await
+            .body_text(),
+        "{}"
+    );
+}
+
+#[tokio::test]
+async fn seed_response_decodes() {
+    let example = seed_example(SPEC, PATH, "patch", "200");
+    let server = CaptureServer::start(Reply::json(200, &example)).await;
+    let conversation = client(&server)
+        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(conversation.id, CONVERSATION.parse::<Uuid>().unwrap());
+    assert_eq!(
+        conversation.accessibility,
+        types::ConversationAccessibility::InviteOnly
+    );
+    assert_eq!(conversation.featured_participants.len(), 3);
+    assert_eq!(conversation.active_participant_count, 2);
+    assert_eq!(conversation.platform_style, "email");
+    let last_message = conversation.last_message.unwrap();
+    assert_eq!(
+        last_message.status,
+        Some(types::MessagePreviewStatus::Delivered)
+    );
+    assert_eq!(
+        last_message.created_at.unwrap().to_rfc3339(),
+        "2024-11-29T13:22:22.875+00:00"
+    );
+    let recipients = last_message.recipients.unwrap();
+    assert_eq!(
+        recipients[0]
+            .contact_annotation
+            .as_ref()
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("John Doe")
+    );
+}
+
+#[tokio::test]
+async fn documented_errors_decode_into_the_typed_error() {
+    for status in ["404", "409", "422"] {
+        let example = seed_example(SPEC, PATH, "patch", status);
+        let code = status.parse().unwrap();
+        let server = CaptureServer::start(Reply::json(code, &example)).await;
+        let error = client(&server)
+            .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+            .await
+            .unwrap_err();
+        let Error::ErrorResponse(response) = error else {
+            panic!("status {status}: expected the typed error, got {error}");
+        };
+        assert_eq!(response.status().as_u16(), code);
+        assert_eq!(response.code, example["code"].as_str().unwrap());
+        assert_eq!(response.message, example["message"].as_str().unwrap());
+    }
+    let invalid = seed_example(SPEC, PATH, "patch", "422");
+    let server = CaptureServer::start(Reply::json(422, &invalid)).await;
+    let Err(Error::ErrorResponse(response)) = client(&server)
+        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+        .await
+    else {
+        panic!("expected the typed error");
+    };
+    assert_eq!(
+        response.details["/status"],
+        vec!["must be one of active, closed"]
+    );
+}

@@ -1,0 +1,193 @@
+//! Twilio Conversations v2: `PATCH /v2/Conversations/{Sid}`, JSON.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use interlocutor::Nullable;
+use interlocutor::twilio::conversations_v2::{Client, Error, types};
+use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
+use serde_json::json;
+
+const SPEC: &str = "twilio-conversations-v2.yaml";
+const PATH: &str = "/v2/Conversations/{Sid}";
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn client(server: &CaptureServer) -> Client {
+    let credentials = interlocutor::twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap();
+    // A trailing slash must not turn into `//` in the request path.
+    Client::builder(credentials)
+        .base_url(format!("{}/", server.base_url()))
+        .build()
+        .unwrap()
+}
+
+async fn send(patch: &types::ConversationPatch, sid: &str) -> Captured {
+    let example = seed_example(SPEC, PATH, "patch", "200");
+    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
+    client(&server)
+        .patch_conversation_by_id(sid, patch)
+        .await
+        .expect("the seed example decodes");
+    server.request().await
+}
+
+fn assert_envelope(request: &Captured, target: &str) {
+    assert_eq!(request.method, "PATCH");
+    assert_eq!(request.target, target);
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
+    );
+    assert_eq!(request.header("authorization"), Some(expected.as_str()));
+    let user_agent = request.header("user-agent").unwrap();
+    assert!(
+        user_agent.starts_with("interlocutor/") && user_agent.contains("twilio-conversations-v2"),
+        "{user_agent}"
+    );
+    assert_eq!(
+        request.header("api-version"),
+        None,
+        "progenitor's stray header"
+    );
+}
+
+#[tokio::test]
+async fn every_field_set() {
+    let metadata = BTreeMap::from([
+        ("priority".to_owned(), Some("high".parse().unwrap())),
+        ("legacyTicket".to_owned(), None),
+    ]);
+    let patch = types::ConversationPatch {
+        name: Some(Nullable::Value("Support Chat".to_owned())),
+        status: Some(types::ConversationStatus::Inactive),
+        configuration: Some(types::ConversationConfigurationPatch {
+            status_callbacks: Some(Nullable::Value(vec![types::StatusCallbackConfig {
+                url: "https://example.com/events".to_owned(),
+                method: Some(types::StatusCallbackConfigMethod::Post),
+            }])),
+        }),
+        metadata,
+    };
+    let request = send(&patch, "a/b c?d").await;
+    assert_envelope(&request, "/v2/Conversations/a%2Fb%20c%3Fd");
+    assert_eq!(
+        request.body_text(),
+        concat!(
+            r#"{"configuration":{"statusCallbacks":[{"method":"POST","url":"https://example.com/events"}]},"#,
+            r#""metadata":{"legacyTicket":null,"priority":"high"},"#,
+            r#""name":"Support Chat","status":"INACTIVE"}"#
+        )
+    );
+}
+
+#[tokio::test]
+async fn nullable_fields_cleared() {
+    let patch = types::ConversationPatch {
+        name: Some(Nullable::Null),
+        configuration: Some(types::ConversationConfigurationPatch {
+            status_callbacks: Some(Nullable::Null),
+        }),
+        ..Default::default()
+    };
+    let request = send(&patch, "conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2").await;
+    assert_envelope(
+        &request,
+        "/v2/Conversations/conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2",
+    );
+    assert_eq!(
+        request.body_text(),
+        r#"{"configuration":{"statusCallbacks":null},"name":null}"#
+    );
+}
+
+#[tokio::test]
+async fn empty_callback_list_and_unset_fields() {
+    let clear_callbacks = types::ConversationPatch {
+        configuration: Some(types::ConversationConfigurationPatch {
+            status_callbacks: Some(Nullable::Value(Vec::new())),
+        }),
+        ..Default::default()
+    };
+    let request = send(&clear_callbacks, "sid").await;
+    assert_eq!(
+        request.body_text(),
+        r#"{"configuration":{"statusCallbacks":[]}}"#
+    );
+
+    let nothing = types::ConversationPatch::default();
+    assert_eq!(send(&nothing, "sid").await.body_text(), "{}");
+}
+
+#[test]
+fn metadata_values_are_limited_to_512_characters() {
+    let longest = "é".repeat(512);
+    assert!(
+        longest
+            .parse::<types::ConversationPatchMetadataValue>()
+            .is_ok()
+    );
+    let too_long = "a".repeat(513);
+    let error = too_long
+        .parse::<types::ConversationPatchMetadataValue>()
+        .unwrap_err();
+    assert_eq!(error.to_string(), "longer than 512 characters");
+}
+
+#[tokio::test]
+async fn seed_response_decodes() {
+    let example = seed_example(SPEC, PATH, "patch", "200");
+    let server = CaptureServer::start(Reply::json(200, &example)).await;
+    let conversation = client(&server)
+        .patch_conversation_by_id("id", &types::ConversationPatch::default())
+        .await
+        .unwrap()
+        .into_inner();
+    // Not an `AC…` SID, and the client still accepts it.
+    assert_eq!(conversation.account_id, "ZGkrHSypTsudrGkmdpJJ");
+    assert_eq!(conversation.status, Some(types::ConversationStatus::Active));
+    assert_eq!(conversation.name.as_deref(), Some("Miss Christine Morgan"));
+    assert_eq!(
+        conversation.created_at.unwrap().to_rfc3339(),
+        "2009-07-06T20:30:00+00:00"
+    );
+    let configuration = conversation.configuration.unwrap();
+    assert_eq!(
+        configuration.conversation_grouping_type,
+        Some(types::ConversationConfigurationConversationGroupingType::GroupByProfile)
+    );
+    assert_eq!(configuration.status_callbacks.len(), 1);
+    assert_eq!(
+        configuration.conversations_v1_bridge.unwrap().service_id,
+        "IS00000000000000000000000000000000"
+    );
+    let participant = &conversation.participants[0];
+    assert_eq!(participant.type_, Some(types::ParticipantType::Customer));
+    assert_eq!(
+        participant.addresses[0].channel,
+        types::ParticipantAddressChannel::Sms
+    );
+}
+
+#[tokio::test]
+async fn documented_errors_decode_into_the_typed_error() {
+    for status in ["400", "404", "429", "500", "503"] {
+        let example = seed_example(SPEC, PATH, "patch", status);
+        let code = status.parse().unwrap();
+        let server = CaptureServer::start(Reply::json(code, &example)).await;
+        let error = client(&server)
+            .patch_conversation_by_id("missing", &types::ConversationPatch::default())
+            .await
+            .unwrap_err();
+        let Error::ErrorResponse(response) = error else {
+            panic!("status {status}: expected the typed error, got {error}");
+        };
+        assert_eq!(response.status().as_u16(), code);
+        assert_eq!(response.status, Some(i32::from(code)));
+        assert_eq!(response.code, example["code"].as_i64().map(|c| c as i32));
+        assert_eq!(response.more_info.as_deref(), example["more_info"].as_str());
+    }
+    let not_found = seed_example(SPEC, PATH, "patch", "404");
+    assert_eq!(not_found["code"], json!(20404));
+}
