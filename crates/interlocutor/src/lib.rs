@@ -65,3 +65,8 @@ pub mod twilio;
 pub mod bird;
 
 mod env;
+
+/// The README's examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
