@@ -191,3 +191,15 @@ async fn documented_errors_decode_into_the_typed_error() {
     let not_found = seed_example(SPEC, PATH, "patch", "404");
     assert_eq!(not_found["code"], json!(20404));
 }
+
+#[test]
+fn a_patch_read_from_json_keeps_explicit_nulls() {
+    let json = r#"{"configuration":{"statusCallbacks":null},"metadata":{"old":null},"name":null}"#;
+    let patch: types::ConversationPatch = serde_json::from_str(json).unwrap();
+    assert_eq!(patch.name, Some(Nullable::Null));
+    let callbacks = &patch.configuration.as_ref().unwrap().status_callbacks;
+    assert!(matches!(callbacks, Some(Nullable::Null)), "{callbacks:?}");
+    assert_eq!(serde_json::to_string(&patch).unwrap(), json);
+    let unchanged: types::ConversationPatch = serde_json::from_str("{}").unwrap();
+    assert_eq!(unchanged.name, None);
+}

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use progenitor::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use quote::ToTokens as _;
+use syn::visit_mut::{self, VisitMut};
 
 use crate::spec::{self, RUNTIME_CRATE, Security, Spec};
 
@@ -119,10 +121,35 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
             ));
         }
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
+    KeepExplicitNulls.visit_file_mut(&mut file);
     Ok(prettyplease::unparse(&file))
+}
+
+/// Adds `#[serde(default, deserialize_with = "…deserialize_present")]` to
+/// every `Option<Nullable<T>>` field typify emits. Without it serde reads
+/// `"name": null` as `None`, and a PATCH body read from JSON would silently
+/// turn "clear" into "leave unchanged". typify has no setting for this.
+struct KeepExplicitNulls;
+
+impl VisitMut for KeepExplicitNulls {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+        let runtime = RUNTIME_CRATE.replace('-', "_");
+        let three_state = [
+            format!("::std::option::Option<::{runtime}::Nullable<"),
+            format!("::std::option::Option<::{runtime}::FormNullable<"),
+        ];
+        if three_state.iter().any(|prefix| ty.starts_with(prefix)) {
+            let path = format!("::{runtime}::deserialize_present");
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(default, deserialize_with = #path)]));
+        }
+        visit_mut::visit_field_mut(self, field);
+    }
 }
 
 /// `message` on one line, white space folded, cut after `limit` characters:

@@ -272,11 +272,19 @@ pub mod types {
         pub attributes: ::std::option::Option<ConversationAttributes>,
         ///Description of the conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::interlocutor_runtime::deserialize_present"
+        )]
         pub description: ::std::option::Option<
             ::interlocutor_runtime::Nullable<::std::string::String>,
         >,
         ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::interlocutor_runtime::deserialize_present"
+        )]
         pub name: ::std::option::Option<
             ::interlocutor_runtime::Nullable<::std::string::String>,
         >,

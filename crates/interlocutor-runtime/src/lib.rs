@@ -20,7 +20,7 @@ mod nullable;
 pub use auth::{CredentialError, Credentials, SecurityScheme};
 pub use builder::{ApiClient, BuildError, ClientBuilder};
 pub use context::Context;
-pub use nullable::{FormNullable, Nullable};
+pub use nullable::{FormNullable, Nullable, deserialize_present};
 
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.

@@ -169,13 +169,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for FormNullable<T> {
     }
 }
 
+/// `deserialize_with` for an `Option<Nullable<T>>` field: a present `null`
+/// becomes `Some(Nullable::Null)` instead of `None`, so a request body read
+/// from JSON keeps "clear this field" apart from "leave it unchanged". The
+/// generator adds it, with `default`, to every such field.
+pub fn deserialize_present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[derive(Serialize, Deserialize, Debug, PartialEq)]
     struct JsonPatch {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "deserialize_present",
+            skip_serializing_if = "Option::is_none"
+        )]
         name: Option<Nullable<String>>,
     }
 
@@ -217,8 +233,13 @@ mod tests {
 
     #[test]
     fn null_reads_back_as_null() {
-        let patch: JsonPatch = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
-        assert_eq!(patch.name, Some(Nullable::Value("x".to_owned())));
+        let read = |json| serde_json::from_str::<JsonPatch>(json).unwrap().name;
+        assert_eq!(
+            read(r#"{"name":"x"}"#),
+            Some(Nullable::Value("x".to_owned()))
+        );
+        assert_eq!(read(r#"{"name":null}"#), Some(Nullable::Null));
+        assert_eq!(read("{}"), None);
         let index: FormNullable<i64> = serde_json::from_str("null").unwrap();
         assert_eq!(index, FormNullable::Null);
     }

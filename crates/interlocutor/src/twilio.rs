@@ -3,7 +3,7 @@
 //! Twilio authenticates every API with HTTP Basic: an API Key SID and
 //! secret (recommended for production) or an Account SID and Auth Token.
 
-use interlocutor_runtime::{CredentialError, Credentials};
+use interlocutor_runtime::{BuildError, CredentialError, Credentials};
 
 use crate::env::{Lookup, process_env, required};
 
@@ -23,6 +23,35 @@ pub const AUTH_TOKEN_VAR: &str = "TWILIO_AUTH_TOKEN";
 pub const API_KEY_VAR: &str = "TWILIO_API_KEY";
 /// See [`ACCOUNT_SID_VAR`].
 pub const API_SECRET_VAR: &str = "TWILIO_API_SECRET";
+
+/// The base URL of Twilio's Conversations API at an edge location and
+/// region (e.g. `"dublin"`, `"ie1"`), for [`ClientBuilder::base_url`].
+/// Without it, requests go to the default US1 region.
+///
+/// [`ClientBuilder::base_url`]: interlocutor_runtime::ClientBuilder::base_url
+///
+/// ```
+/// assert_eq!(
+///     interlocutor::twilio::regional_base_url("dublin", "ie1").unwrap(),
+///     "https://conversations.dublin.ie1.twilio.com"
+/// );
+/// ```
+pub fn regional_base_url(edge: &str, region: &str) -> Result<String, BuildError> {
+    let url = format!("https://conversations.{edge}.{region}.twilio.com");
+    let is_label = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if is_label(edge) && is_label(region) {
+        Ok(url)
+    } else {
+        Err(BuildError::InvalidBaseUrl {
+            url,
+            reason: "the edge and region must be lowercase names such as `dublin` and `ie1`",
+        })
+    }
+}
 
 /// Basic auth with an Account SID (`AC` + 32 hex digits) and its Auth Token.
 pub fn account(

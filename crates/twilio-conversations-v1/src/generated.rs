@@ -161,6 +161,10 @@ pub mod types {
             rename = "LastReadMessageIndex",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::interlocutor_runtime::deserialize_present"
+        )]
         pub last_read_message_index: ::std::option::Option<
             ::interlocutor_runtime::FormNullable<i64>,
         >,

@@ -199,6 +199,10 @@ pub mod types {
             rename = "statusCallbacks",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "::interlocutor_runtime::deserialize_present"
+        )]
         pub status_callbacks: ::std::option::Option<
             ::interlocutor_runtime::Nullable<::std::vec::Vec<StatusCallbackConfig>>,
         >,
@@ -226,6 +230,10 @@ pub mod types {
         >,
         ///The name of the Conversation. Null clears it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::interlocutor_runtime::deserialize_present"
+        )]
         pub name: ::std::option::Option<
             ::interlocutor_runtime::Nullable<::std::string::String>,
         >,

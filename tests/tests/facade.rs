@@ -1,0 +1,80 @@
+//! What the facade promises beyond the generated code: building, redaction, schemas.
+
+use interlocutor::twilio::conversations_v2::{self, types};
+use interlocutor::{BuildError, bird};
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "feedfacefeedfacefeedfacefeedface";
+
+#[test]
+fn clients_never_print_their_secrets() {
+    let credentials = interlocutor::twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap();
+    let builder = conversations_v2::Client::builder(credentials.clone());
+    let client = conversations_v2::Client::builder(credentials.clone())
+        .build()
+        .unwrap();
+    for text in [
+        format!("{credentials:?}"),
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        format!("{client:#?}"),
+    ] {
+        assert!(!text.contains(AUTH_TOKEN), "{text}");
+        assert!(!text.contains(ACCOUNT_SID), "{text}");
+        assert!(text.contains("redacted"), "{text}");
+    }
+}
+
+#[test]
+fn credentials_of_the_wrong_kind_are_refused() {
+    let error = conversations_v2::Client::builder(bird::access_key("abcd").unwrap())
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, BuildError::Credentials(_)));
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: this API authenticates with HTTP Basic, but the client was given a token"
+    );
+}
+
+#[test]
+fn plain_http_is_refused_off_loopback() {
+    let credentials = bird::access_key("abcd").unwrap();
+    let error = bird::conversations::Client::builder(credentials.clone())
+        .base_url("http://api.bird.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(error, BuildError::InvalidBaseUrl { .. }),
+        "{error}"
+    );
+    assert!(
+        bird::conversations::Client::builder(credentials)
+            .base_url("http://api.bird.internal")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok()
+    );
+}
+
+#[test]
+fn regional_base_urls() {
+    let url = interlocutor::twilio::regional_base_url("sydney", "au1").unwrap();
+    assert_eq!(url, "https://conversations.sydney.au1.twilio.com");
+    assert!(interlocutor::twilio::regional_base_url("evil.com/", "x").is_err());
+}
+
+#[test]
+fn request_and_response_types_emit_json_schemas() {
+    let patch = serde_json::to_value(schemars::schema_for!(types::ConversationPatch)).unwrap();
+    let name = &patch["properties"]["name"];
+    // Nullable<String>: a string or null.
+    assert_eq!(
+        name["type"],
+        serde_json::json!(["string", "null"]),
+        "{name}"
+    );
+    let conversation = serde_json::to_value(schemars::schema_for!(types::Conversation)).unwrap();
+    let required = conversation["required"].as_array().unwrap();
+    assert!(required.contains(&serde_json::json!("accountId")));
+}
