@@ -185,26 +185,23 @@ impl<'a> Checker<'a> {
         for (at, operation) in operations(self.doc) {
             self.check_operation(&at, operation);
         }
-        let roots = match roots(self.doc) {
-            Ok(roots) => roots,
-            Err(error) => {
-                self.problems.push(error);
-                return self.problems;
-            }
-        };
+        let roots = roots(self.doc);
         for root in &roots {
             if let Side::Request { .. } = root.side {
                 self.check_no_defaults(&root.at, root.schema);
             }
         }
-        if let Ok(uses) = component_uses(self.doc, &roots) {
-            for (name, sides) in &uses {
-                let schema = &self.doc["components"]["schemas"][name];
-                let at = format!("#/components/schemas/{name}");
-                if sides.iter().any(|s| matches!(s, Side::Request { .. })) {
-                    self.check_no_defaults(&at, schema);
+        match component_uses(self.doc, &roots) {
+            Ok(uses) => {
+                for (name, sides) in &uses {
+                    let schema = &self.doc["components"]["schemas"][name];
+                    let at = format!("#/components/schemas/{name}");
+                    if sides.iter().any(|s| matches!(s, Side::Request { .. })) {
+                        self.check_no_defaults(&at, schema);
+                    }
                 }
             }
+            Err(error) => self.problems.push(error),
         }
         self.check_formats("#", self.doc);
         self.problems
@@ -371,7 +368,7 @@ fn operations(doc: &Value) -> Vec<(String, &Value)> {
 }
 
 /// The request and response schemas of every operation.
-fn roots(doc: &Value) -> Result<Vec<Root<'_>>, String> {
+fn roots(doc: &Value) -> Vec<Root<'_>> {
     let mut roots = Vec::new();
     for (at, operation) in operations(doc) {
         if let Some(body) = operation.get("requestBody") {
@@ -410,7 +407,7 @@ fn roots(doc: &Value) -> Result<Vec<Root<'_>>, String> {
             }
         }
     }
-    Ok(roots)
+    roots
 }
 
 /// For every component schema, the sides of the wire it is used on.
@@ -527,7 +524,7 @@ fn escape(segment: &str) -> String {
 /// Applies the request and response rewrites described in the module docs.
 fn rewrite(doc: &mut Value) -> Result<(), String> {
     let (uses, inline) = {
-        let roots = roots(doc)?;
+        let roots = roots(doc);
         let uses = component_uses(doc, &roots)?;
         let inline: Vec<(String, Side)> = roots
             .iter()
@@ -815,6 +812,19 @@ paths:
         let error = refused(&text);
         assert!(
             error.contains("#/components/schemas/Patch: is used by a JSON request and a response"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn dangling_references_are_named() {
+        let text = MINIMAL.replace(
+            "schema: {$ref: \"#/components/schemas/Thing\"}",
+            "schema: {$ref: \"#/components/schemas/Thingy\"}",
+        );
+        let error = refused(&text);
+        assert!(
+            error.contains("refers to `#/components/schemas/Thingy`, which does not exist"),
             "{error}"
         );
     }
