@@ -53,4 +53,13 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
         ::progenitor_client::ClientInfo::inner(self).prepare(request);
         Ok(())
     }
+
+    async fn exec(
+        &self,
+        request: ::reqwest::Request,
+        _info: &::progenitor_client::OperationInfo,
+    ) -> ::reqwest::Result<::reqwest::Response> {
+        let client = ::progenitor_client::ClientInfo::client(self);
+        ::progenitor_client::ClientInfo::inner(self).execute(client, request).await
+    }
 }

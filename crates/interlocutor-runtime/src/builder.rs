@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use url::{Host, Url};
 
+use crate::context::Transport;
 use crate::{Context, CredentialError, Credentials, SecurityScheme};
 
 /// What the generator emits for each client crate so [`ClientBuilder`] can
@@ -54,6 +55,7 @@ pub struct ClientBuilder<C> {
     connect_timeout: Duration,
     request_timeout: Duration,
     app_name: Option<String>,
+    transport: Transport,
     client: PhantomData<fn() -> C>,
 }
 
@@ -68,6 +70,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             app_name: None,
+            transport: Transport::Http,
             client: PhantomData,
         }
     }
@@ -113,6 +116,14 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Sends every request to `transport` instead of the network: the
+    /// client records and answers in process (see [`crate::testing`]).
+    #[cfg(feature = "testing")]
+    pub fn transport(mut self, transport: crate::testing::TestTransport) -> Self {
+        self.transport = Transport::Test(transport);
+        self
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = self.base_url.as_deref().unwrap_or(C::DEFAULT_BASE_URL);
@@ -135,7 +146,13 @@ impl<C: ApiClient> ClientBuilder<C> {
                 .build()
                 .map_err(|error| BuildError::HttpClient(error.to_string()))?,
         };
-        let context = Context::new(C::API, C::SECURITY, authorization, user_agent);
+        let context = Context::new(
+            C::API,
+            C::SECURITY,
+            authorization,
+            user_agent,
+            self.transport,
+        );
         Ok(C::from_parts(&base_url, http, context))
     }
 }
@@ -149,6 +166,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("app_name", &self.app_name)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }

@@ -19,6 +19,17 @@ pub struct Context {
     scheme: SecurityScheme,
     authorization: HeaderValue,
     user_agent: HeaderValue,
+    transport: Transport,
+}
+
+/// Where requests go.
+#[derive(Clone, Debug)]
+pub(crate) enum Transport {
+    /// Over the network, through the client's `reqwest::Client`.
+    Http,
+    /// To an in-process script (the `testing` feature).
+    #[cfg(feature = "testing")]
+    Test(crate::testing::TestTransport),
 }
 
 /// Progenitor adds `api-version: <info.version>` to every request; neither
@@ -31,12 +42,14 @@ impl Context {
         scheme: SecurityScheme,
         authorization: HeaderValue,
         user_agent: HeaderValue,
+        transport: Transport,
     ) -> Self {
         Self {
             api,
             scheme,
             authorization,
             user_agent,
+            transport,
         }
     }
 
@@ -46,6 +59,20 @@ impl Context {
         headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
+    }
+
+    /// Sends a prepared request; generated clients call it from their
+    /// `ClientHooks::exec`.
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.transport {
+            Transport::Http => http.execute(request).await,
+            #[cfg(feature = "testing")]
+            Transport::Test(transport) => Ok(transport.respond(&request)),
+        }
     }
 
     /// The crate name of the API this context belongs to.
@@ -65,6 +92,7 @@ impl fmt::Debug for Context {
             .field("api", &self.api)
             .field("auth", &format_args!("{} ** redacted **", self.scheme))
             .field("user_agent", &self.user_agent)
+            .field("transport", &self.transport)
             .finish()
     }
 }

@@ -10,12 +10,16 @@
 //! - [`ClientBuilder`], which validates the base URL and credentials once,
 //!   when the client is built, instead of on every request;
 //! - [`Nullable`] and [`FormNullable`], which let a PATCH body tell
-//!   "clear this field" apart from "leave it unchanged".
+//!   "clear this field" apart from "leave it unchanged";
+//! - with the `testing` feature, [`testing::TestTransport`], an in-process
+//!   transport that records requests and answers from a script.
 
 mod auth;
 mod builder;
 mod context;
 mod nullable;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use auth::{CredentialError, Credentials, SecurityScheme};
 pub use builder::{ApiClient, BuildError, ClientBuilder};

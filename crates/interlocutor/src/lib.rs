@@ -64,6 +64,9 @@ pub mod twilio;
 #[cfg(feature = "bird")]
 pub mod bird;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 mod env;
 
 /// The README's examples, compiled as doc tests so they cannot rot.
