@@ -1,0 +1,236 @@
+//! Snapshots of every request shape of
+//! `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` (form body).
+//!
+//! Each case is recorded in process, sent again to a server on 127.0.0.1 to
+//! prove the record is the wire, and pinned as a YAML snapshot.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use interlocutor::twilio::conversations_v1::{Client, types};
+use interlocutor::{Credentials, FormNullable};
+use interlocutor_tests::{
+    CaptureServer, RecordedRequest, Reply, RequestSnapshot, ScriptedResponse, TestTransport,
+    assert_same_on_the_wire, decoded_segments, seed_example,
+};
+use types::{NotificationLevel as Level, UpdateUserConversationRequest as Update};
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const API_KEY_SID: &str = "SKfedcba9876543210fedcba9876543210";
+const API_KEY_SECRET: &str = "api-key-secret";
+const USER: &str = "US0123456789abcdef0123456789abcdef";
+const CONVERSATION: &str = "CH0123456789abcdef0123456789abcdef";
+
+fn account() -> Credentials {
+    interlocutor::twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap()
+}
+
+async fn send_with(
+    credentials: Credentials,
+    user: &str,
+    conversation: &str,
+    body: &Update,
+) -> RecordedRequest {
+    let example = seed_example(
+        "twilio-conversations-v1.yaml",
+        "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
+        "post",
+        "200",
+    );
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(200, &example));
+    let in_process = Client::builder(credentials.clone())
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    in_process
+        .update_user_conversation(user, conversation, body)
+        .await
+        .unwrap();
+    let recorded = transport.last_request().unwrap();
+
+    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
+    let networked = Client::builder(credentials)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    networked
+        .update_user_conversation(user, conversation, body)
+        .await
+        .unwrap();
+    assert_same_on_the_wire(&recorded, &server.request().await);
+    recorded
+}
+
+async fn send(body: &Update) -> RecordedRequest {
+    send_with(account(), USER, CONVERSATION, body).await
+}
+
+fn snapshot(request: &RecordedRequest) -> RequestSnapshot {
+    RequestSnapshot::from(request)
+}
+
+fn utc(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn every_field_set() {
+    let body = Update {
+        notification_level: Some(Level::Muted),
+        last_read_timestamp: Some(utc("2023-05-04T09:42:00Z")),
+        last_read_message_index: Some(FormNullable::Value(42)),
+    };
+    insta::assert_yaml_snapshot!("every_field_set", snapshot(&send(&body).await));
+}
+
+#[tokio::test]
+async fn each_field_alone() {
+    let level = Update {
+        notification_level: Some(Level::Default),
+        ..Default::default()
+    };
+    insta::assert_yaml_snapshot!("only_notification_level", snapshot(&send(&level).await));
+
+    let timestamp = Update {
+        last_read_timestamp: Some(utc("2023-05-04T09:42:00Z")),
+        ..Default::default()
+    };
+    insta::assert_yaml_snapshot!(
+        "only_last_read_timestamp",
+        snapshot(&send(&timestamp).await)
+    );
+
+    let index = Update {
+        last_read_message_index: Some(FormNullable::Value(0)),
+        ..Default::default()
+    };
+    insta::assert_yaml_snapshot!(
+        "only_last_read_message_index_zero",
+        snapshot(&send(&index).await)
+    );
+
+    insta::assert_yaml_snapshot!("nothing_set", snapshot(&send(&Update::default()).await));
+}
+
+#[tokio::test]
+async fn message_index_cleared_next_to_index_unset() {
+    let cleared = Update {
+        last_read_message_index: Some(FormNullable::Null),
+        notification_level: Some(Level::Default),
+        ..Default::default()
+    };
+    let request = send(&cleared).await;
+    assert_eq!(
+        request.form_pairs().unwrap()[0],
+        ("LastReadMessageIndex".to_owned(), String::new())
+    );
+    insta::assert_yaml_snapshot!("message_index_cleared_with_empty_value", snapshot(&request));
+
+    let unset = Update {
+        notification_level: Some(Level::Default),
+        ..Default::default()
+    };
+    insta::assert_yaml_snapshot!("message_index_unset", snapshot(&send(&unset).await));
+}
+
+#[tokio::test]
+async fn every_notification_level() {
+    for (level, name) in [
+        (Level::Default, "notification_level_default"),
+        (Level::Muted, "notification_level_muted"),
+    ] {
+        let body = Update {
+            notification_level: Some(level),
+            ..Default::default()
+        };
+        insta::assert_yaml_snapshot!(name, snapshot(&send(&body).await));
+    }
+}
+
+#[tokio::test]
+async fn timestamps_go_out_in_utc() {
+    let offset = Update {
+        last_read_timestamp: Some(utc("2024-05-06T07:08:09+02:00")),
+        ..Default::default()
+    };
+    let request = send(&offset).await;
+    assert_eq!(
+        request.form_pairs().unwrap(),
+        [(
+            "LastReadTimestamp".to_owned(),
+            "2024-05-06T05:08:09Z".to_owned()
+        )]
+    );
+    insta::assert_yaml_snapshot!("timestamp_with_non_utc_offset", snapshot(&request));
+
+    let fractional = Update {
+        last_read_timestamp: Some(utc("2024-05-06T07:08:09.123456-03:30")),
+        ..Default::default()
+    };
+    let request = send(&fractional).await;
+    assert_eq!(
+        request.form_pairs().unwrap(),
+        [(
+            "LastReadTimestamp".to_owned(),
+            "2024-05-06T10:38:09.123456Z".to_owned()
+        )]
+    );
+    insta::assert_yaml_snapshot!("timestamp_with_fractional_seconds", snapshot(&request));
+}
+
+#[tokio::test]
+async fn path_parameters_stay_one_segment() {
+    let cases = [
+        ("a/b c?d", "path_with_slash_space_question_mark"),
+        ("100% sure", "path_with_percent"),
+        ("é#frag", "path_with_accent_and_hash"),
+        ("a%2Fb", "path_already_escaped"),
+    ];
+    for (value, name) in cases {
+        // The same hostile value as the user (an identity) and as the
+        // conversation (a unique name).
+        let request = send_with(account(), value, value, &Update::default()).await;
+        assert_eq!(
+            decoded_segments(&request.path),
+            ["v1", "Users", value, "Conversations", value],
+            "{value:?}"
+        );
+        insta::assert_yaml_snapshot!(name, snapshot(&request));
+    }
+}
+
+#[tokio::test]
+async fn credentials_account_sid_and_api_key() {
+    let body = Update {
+        notification_level: Some(Level::Muted),
+        ..Default::default()
+    };
+    let basic = |user: &str, password: &str| {
+        let pair = format!("{user}:{password}");
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    };
+
+    let with_account = send_with(account(), USER, CONVERSATION, &body).await;
+    assert_eq!(
+        with_account.header("authorization"),
+        Some(basic(ACCOUNT_SID, AUTH_TOKEN).as_str())
+    );
+    insta::assert_yaml_snapshot!(
+        "credentials_account_sid_and_auth_token",
+        snapshot(&with_account)
+    );
+
+    let key = interlocutor::twilio::api_key(API_KEY_SID, API_KEY_SECRET).unwrap();
+    let with_key = send_with(key, USER, CONVERSATION, &body).await;
+    assert_eq!(
+        with_key.header("authorization"),
+        Some(basic(API_KEY_SID, API_KEY_SECRET).as_str())
+    );
+    insta::assert_yaml_snapshot!("credentials_api_key_and_secret", snapshot(&with_key));
+}
