@@ -1,7 +1,7 @@
 //! Bird: `PATCH /workspaces/{workspaceId}/conversations/{conversationId}`, JSON.
 
-use interlocutor::Nullable;
-use interlocutor::bird::conversations::{Client, Error, types};
+use interlocutor::bird::conversations::{Client, types};
+use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
 use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
 use serde_json::json;
 use uuid::Uuid;
@@ -93,7 +93,7 @@ async fn seed_response_decodes() {
     assert_eq!(conversation.id, CONVERSATION.parse::<Uuid>().unwrap());
     assert_eq!(
         conversation.accessibility,
-        types::ConversationAccessibility::InviteOnly
+        Open::Known(types::ConversationAccessibility::InviteOnly)
     );
     assert_eq!(conversation.featured_participants.len(), 3);
     assert_eq!(conversation.active_participant_count, 2);
@@ -101,7 +101,7 @@ async fn seed_response_decodes() {
     let last_message = conversation.last_message.unwrap();
     assert_eq!(
         last_message.status,
-        Some(types::MessagePreviewStatus::Delivered)
+        Some(Open::Known(types::MessagePreviewStatus::Delivered))
     );
     assert_eq!(
         last_message.created_at.unwrap().to_rfc3339(),
@@ -123,29 +123,36 @@ async fn seed_response_decodes() {
 async fn documented_errors_decode_into_the_typed_error() {
     for status in ["404", "409", "422"] {
         let example = seed_example(SPEC, PATH, "patch", status);
-        let code = status.parse().unwrap();
+        let code: u16 = status.parse().unwrap();
         let server = CaptureServer::start(Reply::json(code, &example)).await;
-        let error = client(&server)
-            .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
-            .await
-            .unwrap_err();
-        let Error::ErrorResponse(response) = error else {
-            panic!("status {status}: expected the typed error, got {error}");
-        };
-        assert_eq!(response.status().as_u16(), code);
-        assert_eq!(response.code, example["code"].as_str().unwrap());
-        assert_eq!(response.message, example["message"].as_str().unwrap());
+        let error = Error::from(
+            client(&server)
+                .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+        assert_eq!(error.status(), Some(code));
+        let expected = example["code"].as_str().unwrap().to_owned();
+        assert_eq!(error.code(), Some(&ErrorCode::Bird(expected)));
+        assert_eq!(error.message(), example["message"].as_str());
+        assert!(!error.is_retryable());
     }
     let invalid = seed_example(SPEC, PATH, "patch", "422");
     let server = CaptureServer::start(Reply::json(422, &invalid)).await;
-    let Err(Error::ErrorResponse(response)) = client(&server)
-        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
-        .await
-    else {
-        panic!("expected the typed error");
-    };
+    let error = Error::from(
+        client(&server)
+            .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(
-        response.details["/status"],
-        vec!["must be one of active, closed"]
+        error.details()["/status"],
+        ["must be one of active, closed"]
+    );
+    assert_eq!(
+        error.to_string(),
+        "Bird error InvalidPayload (HTTP 422): The request body did not pass validation; \
+         /status: must be one of active, closed"
     );
 }

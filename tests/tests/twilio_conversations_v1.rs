@@ -2,8 +2,8 @@
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use interlocutor::FormNullable;
-use interlocutor::twilio::conversations_v1::{Client, Error, types};
+use interlocutor::twilio::conversations_v1::{Client, types};
+use interlocutor::{Error, ErrorCode, ErrorKind, FormNullable, Open, RetryPolicy};
 use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
 
 const SPEC: &str = "twilio-conversations-v1.yaml";
@@ -102,11 +102,11 @@ async fn seed_response_decodes() {
     assert_eq!(user_conversation.account_sid.as_deref(), Some("string"));
     assert_eq!(
         user_conversation.conversation_state,
-        Some(types::ConversationState::Inactive)
+        Some(Open::Known(types::ConversationState::Inactive))
     );
     assert_eq!(
         user_conversation.notification_level,
-        Some(types::NotificationLevel::Default)
+        Some(Open::Known(types::NotificationLevel::Default))
     );
     assert_eq!(user_conversation.last_read_message_index, Some(42));
     assert_eq!(user_conversation.unread_messages_count, Some(42));
@@ -128,18 +128,22 @@ async fn documented_errors_decode_into_the_typed_error() {
         (500, seed_example(SPEC, PATH, "post", "5XX")),
     ] {
         let server = CaptureServer::start(Reply::json(status, &example)).await;
-        let error = client(&server)
-            .update_user_conversation("u", "c", &Default::default())
-            .await
-            .unwrap_err();
-        let Error::ErrorResponse(response) = error else {
-            panic!("status {status}: expected the typed error, got {error}");
-        };
-        assert_eq!(response.status().as_u16(), status);
-        assert_eq!(
-            response.code,
-            Some(if status == 404 { 20404 } else { 20500 })
+        let client =
+            Client::builder(interlocutor::twilio::api_key(API_KEY_SID, API_KEY_SECRET).unwrap())
+                .base_url(server.base_url())
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .unwrap();
+        let error = Error::from(
+            client
+                .update_user_conversation("u", "c", &Default::default())
+                .await
+                .unwrap_err(),
         );
-        assert_eq!(response.status, Some(i32::from(status)));
+        assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+        assert_eq!(error.status(), Some(status));
+        let expected = if status == 404 { 20404 } else { 20500 };
+        assert_eq!(error.code(), Some(&ErrorCode::Twilio(expected)));
+        assert_eq!(error.message(), example["message"].as_str());
     }
 }

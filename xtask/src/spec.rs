@@ -163,6 +163,8 @@ enum Side {
 /// One operation's request or response schema, with where it sits.
 struct Root<'a> {
     at: String,
+    /// A type name for what is inline in it: `<OperationId>Request`/`Response`.
+    hint: String,
     side: Side,
     schema: &'a Value,
 }
@@ -371,6 +373,7 @@ fn operations(doc: &Value) -> Vec<(String, &Value)> {
 fn roots(doc: &Value) -> Vec<Root<'_>> {
     let mut roots = Vec::new();
     for (at, operation) in operations(doc) {
+        let operation_id = operation["operationId"].as_str().unwrap_or("Operation");
         if let Some(body) = operation.get("requestBody") {
             let body = resolve(doc, body);
             if let Some(content) = body["content"].as_object() {
@@ -378,6 +381,7 @@ fn roots(doc: &Value) -> Vec<Root<'_>> {
                     if let Some(schema) = media.get("schema") {
                         roots.push(Root {
                             at: format!("{at}/requestBody/content/{}/schema", escape(media_type)),
+                            hint: format!("{}Request", pascal(&operation_id)),
                             side: Side::Request {
                                 form: media_type == FORM,
                             },
@@ -398,6 +402,7 @@ fn roots(doc: &Value) -> Vec<Root<'_>> {
                                     "{at}/responses/{status}/content/{}/schema",
                                     escape(media_type)
                                 ),
+                                hint: format!("{}Response", pascal(&operation_id)),
                                 side: Side::Response,
                                 schema,
                             });
@@ -526,13 +531,24 @@ fn rewrite(doc: &mut Value) -> Result<(), String> {
     let (uses, inline) = {
         let roots = roots(doc);
         let uses = component_uses(doc, &roots)?;
-        let inline: Vec<(String, Side)> = roots
+        let inline: Vec<(String, String, Side)> = roots
             .iter()
             .filter(|root| root.schema.get("$ref").is_none())
-            .map(|root| (root.at.clone(), root.side))
+            .map(|root| (root.at.clone(), root.hint.clone(), root.side))
             .collect();
         (uses, inline)
     };
+    let enums: BTreeSet<String> = doc["components"]["schemas"]
+        .as_object()
+        .map(|schemas| {
+            schemas
+                .iter()
+                .filter(|(_, schema)| schema.get("enum").is_some())
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut hoisted = Hoisted::new(doc, enums);
 
     for (name, sides) in &uses {
         let at = format!("#/components/schemas/{name}");
@@ -541,17 +557,17 @@ fn rewrite(doc: &mut Value) -> Result<(), String> {
             .pointer_mut(&pointer)
             .expect("checked by component_uses");
         match sides.as_slice() {
-            [side] => rewrite_for(schema, *side),
+            [side] => rewrite_for(schema, *side, name, &mut hoisted),
             _ => {
                 // Shared schemas must mean the same thing on every side.
                 for side in sides {
                     let mut copy = schema.clone();
-                    rewrite_for(&mut copy, *side);
+                    rewrite_for(&mut copy, *side, name, &mut hoisted.scratch());
                     if copy != *schema {
                         return Err(format!(
                             "{at}: is used by {} and needs different code on each side (request \
-                             properties that may be null, or response constraints to relax); \
-                             split it into one schema per side",
+                             properties that may be null; response constraints to relax or enum \
+                             values to keep open); split it into one schema per side",
                             describe_sides(sides)
                         ));
                     }
@@ -559,10 +575,17 @@ fn rewrite(doc: &mut Value) -> Result<(), String> {
             }
         }
     }
-    for (at, side) in inline {
+    for (at, hint, side) in inline {
         let pointer = at.strip_prefix('#').expect("roots start with #");
         let schema = doc.pointer_mut(pointer).expect("the root exists");
-        rewrite_for(schema, side);
+        rewrite_for(schema, side, &hint, &mut hoisted);
+    }
+    wrap_error_bodies(doc)?;
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("a spec with schemas to hoist has components");
+    for (name, schema) in hoisted.new {
+        schemas.insert(name, schema);
     }
     Ok(())
 }
@@ -579,13 +602,180 @@ fn describe_sides(sides: &[Side]) -> String {
     names.join(" and ")
 }
 
-fn rewrite_for(schema: &mut Value, side: Side) {
+fn rewrite_for(schema: &mut Value, side: Side, name: &str, hoisted: &mut Hoisted) {
     match side {
         Side::Request { form } => {
             walk_inline_mut(schema, &mut |s| wrap_nullable_properties(s, form))
         }
-        Side::Response => walk_inline_mut(schema, &mut relax),
+        Side::Response => {
+            walk_inline_mut(schema, &mut relax);
+            open_enums(schema, name, hoisted);
+        }
     }
+}
+
+/// An `x-rust-type` schema pointing at a generic type of the runtime.
+fn runtime_type(type_name: &str, parameter: Value, description: Option<Value>) -> Value {
+    let mut wrapper = Map::new();
+    if let Some(description) = description {
+        wrapper.insert("description".to_owned(), description);
+    }
+    wrapper.insert(
+        "x-rust-type".to_owned(),
+        json!({
+            "crate": RUNTIME_CRATE,
+            "version": "*",
+            "path": format!("{}::{type_name}", RUNTIME_CRATE.replace('-', "_")),
+            "parameters": [parameter],
+        }),
+    );
+    Value::Object(wrapper)
+}
+
+/// Enum schemas moved out of response schemas into named components, so
+/// `Open<T>` can name `T`.
+struct Hoisted {
+    /// Component names in use, to refuse a clash.
+    taken: BTreeSet<String>,
+    /// Components that are string enums.
+    enums: BTreeSet<String>,
+    /// The new components.
+    new: BTreeMap<String, Value>,
+}
+
+impl Hoisted {
+    fn new(doc: &Value, enums: BTreeSet<String>) -> Self {
+        let taken = doc["components"]["schemas"]
+            .as_object()
+            .map(|schemas| schemas.keys().cloned().collect())
+            .unwrap_or_default();
+        Self {
+            taken,
+            enums,
+            new: BTreeMap::new(),
+        }
+    }
+
+    /// A copy whose additions are thrown away.
+    fn scratch(&self) -> Self {
+        Self {
+            taken: self.taken.clone(),
+            enums: self.enums.clone(),
+            new: BTreeMap::new(),
+        }
+    }
+
+    /// Registers `schema` under `name` (or `name` plus a number if taken)
+    /// and returns a reference to it.
+    fn hoist(&mut self, name: &str, schema: Value) -> Value {
+        let mut unique = name.to_owned();
+        let mut counter = 2;
+        while self.taken.contains(&unique) {
+            unique = format!("{name}{counter}");
+            counter += 1;
+        }
+        self.taken.insert(unique.clone());
+        self.new.insert(unique.clone(), schema);
+        json!({ "$ref": format!("#/components/schemas/{unique}") })
+    }
+}
+
+/// Wraps every enum in a response schema in `Open<T>`, so a value the
+/// provider adds later decodes instead of failing the whole response.
+fn open_enums(schema: &mut Value, name: &str, hoisted: &mut Hoisted) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (property, child) in properties.iter_mut() {
+            open_position(child, &format!("{name}{}", pascal(property)), hoisted);
+        }
+    }
+    if let Some(items) = map.get_mut("items").filter(|c| c.is_object()) {
+        open_position(items, &format!("{name}Item"), hoisted);
+    }
+    if let Some(values) = map
+        .get_mut("additionalProperties")
+        .filter(|c| c.is_object())
+    {
+        open_position(values, &format!("{name}Value"), hoisted);
+    }
+}
+
+/// One place a schema can sit: an enum there becomes `Open<enum>`.
+fn open_position(child: &mut Value, name: &str, hoisted: &mut Hoisted) {
+    let enum_ref = |value: &Value| {
+        value["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .filter(|target| hoisted.enums.contains(*target))
+            .map(|_| value.clone())
+    };
+    let description = child.get("description").cloned();
+    let target = if let Some(reference) = enum_ref(child) {
+        Some(reference)
+    } else if let Some([only]) = child["allOf"].as_array().map(Vec::as_slice) {
+        enum_ref(only)
+    } else if child.get("enum").is_some() && child["type"] == "string" {
+        let mut inline = child.clone();
+        if let Some(map) = inline.as_object_mut() {
+            map.remove("nullable");
+        }
+        Some(hoisted.hoist(name, inline))
+    } else {
+        None
+    };
+    match target {
+        Some(reference) => *child = runtime_type("Open", reference, description),
+        None => open_enums(child, name, hoisted),
+    }
+}
+
+/// `statusCallbacks` → `StatusCallbacks`, `more_info` → `MoreInfo`: the
+/// names typify gives inline types.
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            let first = chars.next().expect("parts are not empty");
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        })
+        .collect()
+}
+
+/// Makes every error response decode into `ErrorBody<Error>`, which keeps
+/// a body that is not the documented error shape instead of failing.
+fn wrap_error_bodies(doc: &mut Value) -> Result<(), String> {
+    let mut pointers = BTreeSet::new();
+    for (at, operation) in operations(doc) {
+        let Some(responses) = operation["responses"].as_object() else {
+            continue;
+        };
+        for (status, response) in responses {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let base = match response["$ref"].as_str() {
+                Some(reference) => reference.strip_prefix('#').unwrap_or(reference).to_owned(),
+                None => format!("{}/responses/{status}", at.trim_start_matches('#')),
+            };
+            pointers.insert(format!("{base}/content/{}/schema", escape(JSON)));
+        }
+    }
+    for pointer in pointers {
+        let Some(schema) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        if schema.get("$ref").is_none() {
+            return Err(format!(
+                "#{pointer}: an error response schema must be a `$ref` to a named schema \
+                 (the API's one error schema), not an inline schema"
+            ));
+        }
+        *schema = runtime_type("ErrorBody", schema.clone(), None);
+    }
+    Ok(())
 }
 
 /// Keywords that only narrow which values are valid, not their type.
@@ -607,6 +797,10 @@ fn relax(schema: &mut Value) {
     if let Some(map) = schema.as_object_mut() {
         for key in RESPONSE_RELAXED {
             map.remove(key);
+        }
+        // Extra fields in a response are not an error.
+        if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+            map.remove("additionalProperties");
         }
     }
 }
@@ -638,20 +832,7 @@ fn wrap_nullable_properties(schema: &mut Value, form: bool) {
         let description = inner_map.remove("description");
         inner_map.remove("example");
         let wrapper_type = if form { "FormNullable" } else { "Nullable" };
-        let mut wrapper = Map::new();
-        if let Some(description) = description {
-            wrapper.insert("description".to_owned(), description);
-        }
-        wrapper.insert(
-            "x-rust-type".to_owned(),
-            json!({
-                "crate": RUNTIME_CRATE,
-                "version": "*",
-                "path": format!("{}::{wrapper_type}", RUNTIME_CRATE.replace('-', "_")),
-                "parameters": [inner],
-            }),
-        );
-        *property = Value::Object(wrapper);
+        *property = runtime_type(wrapper_type, inner, description);
     }
 }
 

@@ -53,7 +53,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct Conversation {
-        pub accessibility: ConversationAccessibility,
+        pub accessibility: ::interlocutor_runtime::Open<ConversationAccessibility>,
         ///The number of active participants.
         #[serde(rename = "activeParticipantCount")]
         pub active_participant_count: i64,
@@ -95,11 +95,11 @@ pub mod types {
         ///The communication style of the platform, such as `email`.
         #[serde(rename = "platformStyle")]
         pub platform_style: ::std::string::String,
-        pub status: ConversationStatus,
+        pub status: ::interlocutor_runtime::Open<ConversationStatus>,
         ///When the conversation was last updated (RFC 3339).
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-        pub visibility: ConversationVisibility,
+        pub visibility: ::interlocutor_runtime::Open<ConversationVisibility>,
     }
     ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
     #[derive(
@@ -431,7 +431,9 @@ pub mod types {
         pub sender: ::std::option::Option<Participant>,
         ///The delivery status of the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<MessagePreviewStatus>,
+        pub status: ::std::option::Option<
+            ::interlocutor_runtime::Open<MessagePreviewStatus>,
+        >,
         ///The message type, such as `text` or `html`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -592,7 +594,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
         ///The kind of participant.
         #[serde(rename = "type")]
-        pub type_: ParticipantType,
+        pub type_: ::interlocutor_runtime::Open<ParticipantType>,
     }
     ///How a contact participant is reached.
     #[derive(
@@ -810,7 +812,10 @@ Arguments:
         workspace_id: &'a ::uuid::Uuid,
         conversation_id: &'a ::uuid::Uuid,
         body: &'a types::ConversationUpdate,
-    ) -> Result<ResponseValue<types::Conversation>, Error<types::BirdError>> {
+    ) -> Result<
+        ResponseValue<types::Conversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::BirdError>>,
+    > {
         let url = format!(
             "{}/workspaces/{}/conversations/{}", self.baseurl, encode_path(& workspace_id
             .to_string()), encode_path(& conversation_id.to_string()),

@@ -9,7 +9,8 @@ use reqwest::header::HeaderValue;
 use url::{Host, Url};
 
 use crate::context::Transport;
-use crate::{Context, CredentialError, Credentials, SecurityScheme};
+use crate::retry::{RetryEvent, RetryObserver};
+use crate::{Context, CredentialError, Credentials, RetryPolicy, SecurityScheme};
 
 /// What the generator emits for each client crate so [`ClientBuilder`] can
 /// build its `Client` without knowing anything else about it.
@@ -27,8 +28,10 @@ pub trait ApiClient: Sized {
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, response body included.
+/// Default time allowed for one attempt of a request, response included.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default largest response body read (10 MiB); a larger one is an error.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
 /// Builds a generated `Client` with credentials checked and a clean base URL.
 ///
@@ -56,6 +59,9 @@ pub struct ClientBuilder<C> {
     request_timeout: Duration,
     app_name: Option<String>,
     transport: Transport,
+    retry: RetryPolicy,
+    on_retry: Option<RetryObserver>,
+    max_response_bytes: usize,
     client: PhantomData<fn() -> C>,
 }
 
@@ -71,6 +77,9 @@ impl<C: ApiClient> ClientBuilder<C> {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             app_name: None,
             transport: Transport::Http,
+            retry: RetryPolicy::default(),
+            on_retry: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             client: PhantomData,
         }
     }
@@ -103,9 +112,32 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed for a whole request, response included (default 30 s).
+    /// Time allowed for one attempt, response included (default 30 s).
+    /// Retries get a fresh timeout each; [`RetryPolicy::budget`] bounds
+    /// the whole call.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// How to retry (default: [`RetryPolicy::default`]);
+    /// [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `observer` before each retry, with why and how long it waits:
+    /// the place to log or count retries.
+    pub fn on_retry(mut self, observer: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(RetryObserver(std::sync::Arc::new(observer)));
+        self
+    }
+
+    /// The largest response body the client reads (default 10 MiB); a
+    /// larger one is an error, and is not read into memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -146,13 +178,11 @@ impl<C: ApiClient> ClientBuilder<C> {
                 .build()
                 .map_err(|error| BuildError::HttpClient(error.to_string()))?,
         };
-        let context = Context::new(
-            C::API,
-            C::SECURITY,
-            authorization,
-            user_agent,
-            self.transport,
-        );
+        let mut context = Context::new(C::API, C::SECURITY, authorization, user_agent);
+        context.transport = self.transport;
+        context.retry = self.retry;
+        context.on_retry = self.on_retry;
+        context.max_response_bytes = self.max_response_bytes;
         Ok(C::from_parts(&base_url, http, context))
     }
 }
@@ -167,6 +197,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("request_timeout", &self.request_timeout)
             .field("app_name", &self.app_name)
             .field("transport", &self.transport)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }

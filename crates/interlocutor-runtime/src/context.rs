@@ -1,25 +1,36 @@
-//! Per-client state that finishes every request before it is sent.
+//! Per-client state that finishes, sends, retries and checks every request.
 
 use std::fmt;
+use std::time::SystemTime;
 
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+use bytes::Bytes;
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
+use reqwest::{StatusCode, Version};
 
 use crate::SecurityScheme;
+use crate::retry::{
+    RetryEvent, RetryObserver, RetryPolicy, RetryReason, is_retryable_status, retry_after,
+};
 
 /// What a generated client carries besides its base URL and HTTP client.
 ///
-/// Generated crates hold it as progenitor's "inner" value and call
-/// [`Context::prepare`] from their `ClientHooks::pre`, so the headers it adds
-/// are on the `reqwest::Request` itself: hooks, test transports and
-/// snapshots see exactly what goes on the wire (reqwest's default headers
-/// would only be merged in at send time).
+/// Generated crates hold it as progenitor's "inner" value and call it from
+/// their `ClientHooks`: [`Context::prepare`] in `pre` (so the headers it
+/// adds are on the `reqwest::Request` itself, where hooks, test transports
+/// and snapshots see exactly what goes on the wire), [`Context::execute`]
+/// in `exec` and [`Context::check`] in `post`.
 #[derive(Clone)]
 pub struct Context {
     api: &'static str,
     scheme: SecurityScheme,
     authorization: HeaderValue,
     user_agent: HeaderValue,
-    transport: Transport,
+    pub(crate) transport: Transport,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) on_retry: Option<RetryObserver>,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// Where requests go.
@@ -36,20 +47,39 @@ pub(crate) enum Transport {
 /// provider defines such a header, so it is removed.
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
+/// The body of a response as received, before any rewriting: set as a
+/// response extension so an error can show the raw body even where
+/// progenitor hands over only the `reqwest::Response`.
+#[derive(Clone, Debug)]
+pub struct RawBody(pub Bytes);
+
+/// Set as a response extension when the body was over the size limit; the
+/// `post` hook turns it into an error.
+#[derive(Clone, Copy, Debug)]
+struct BodyTooLarge {
+    limit: usize,
+}
+
+/// The start of the message of the error a too-large body becomes, so
+/// callers can tell it from other `Error::Custom` values.
+pub const BODY_TOO_LARGE: &str = "the response body is larger than the limit of";
+
 impl Context {
     pub(crate) fn new(
         api: &'static str,
         scheme: SecurityScheme,
         authorization: HeaderValue,
         user_agent: HeaderValue,
-        transport: Transport,
     ) -> Self {
         Self {
             api,
             scheme,
             authorization,
             user_agent,
-            transport,
+            transport: Transport::Http,
+            retry: RetryPolicy::default(),
+            on_retry: None,
+            max_response_bytes: crate::builder::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -61,18 +91,84 @@ impl Context {
         headers.insert(USER_AGENT, self.user_agent.clone());
     }
 
-    /// Sends a prepared request; generated clients call it from their
-    /// `ClientHooks::exec`.
+    /// Sends a prepared request, retrying as the [`RetryPolicy`] says, and
+    /// returns the last response with its body read (up to the size limit).
+    ///
+    /// Error responses whose body is not JSON get it as a JSON string of
+    /// its text (an empty body as `null`), so the generated client decodes
+    /// them into `ErrorBody::Undocumented` instead of losing the status.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
+        operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        match &self.transport {
-            Transport::Http => http.execute(request).await,
-            #[cfg(feature = "testing")]
-            Transport::Test(transport) => Ok(transport.respond(&request)),
+        let started = tokio::time::Instant::now();
+        let mut attempt = 1;
+        loop {
+            // Only bodies held in memory can be sent twice; ours always are.
+            let Some(copy) = request.try_clone() else {
+                return self
+                    .send_once(http, request)
+                    .await
+                    .map(Received::into_response);
+            };
+            let outcome = self.send_once(http, copy).await;
+            let (reason, server_wait) = match &outcome {
+                Err(error) if error.is_connect() => (RetryReason::Connect, None),
+                Ok(received) if is_retryable_status(received.status.as_u16()) => (
+                    RetryReason::Status(received.status.as_u16()),
+                    retry_after(&received.headers, SystemTime::now()),
+                ),
+                _ => return outcome.map(Received::into_response),
+            };
+            if attempt >= self.retry.attempts() {
+                return outcome.map(Received::into_response);
+            }
+            let wait = self.retry.wait(attempt, server_wait);
+            if wait > self.retry.budget_left(started.elapsed()) {
+                return outcome.map(Received::into_response);
+            }
+            if let Some(observer) = &self.on_retry {
+                (observer.0)(&RetryEvent {
+                    operation,
+                    attempt,
+                    reason,
+                    wait,
+                    from_retry_after: server_wait.is_some(),
+                });
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
         }
+    }
+
+    /// Turns a body that was over the limit into an error; generated
+    /// clients call it from their `post` hook.
+    pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Result<(), String> {
+        match result {
+            Ok(response) => match response.extensions().get::<BodyTooLarge>() {
+                Some(BodyTooLarge { limit }) => Err(format!(
+                    "{BODY_TOO_LARGE} {limit} bytes (status {}); it was not read",
+                    response.status()
+                )),
+                None => Ok(()),
+            },
+            Err(_) => Ok(()),
+        }
+    }
+
+    async fn send_once(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<Received> {
+        let response = match &self.transport {
+            Transport::Http => http.execute(request).await?,
+            #[cfg(feature = "testing")]
+            Transport::Test(transport) => transport.respond(&request),
+        };
+        Received::read(response, self.max_response_bytes).await
     }
 
     /// The crate name of the API this context belongs to.
@@ -86,6 +182,103 @@ impl Context {
     }
 }
 
+/// A response with its body read, or known to be too large to read.
+struct Received {
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+    body: Result<Bytes, BodyTooLarge>,
+}
+
+impl Received {
+    /// Reads the body, stopping as soon as it passes `limit` bytes so a
+    /// hostile or broken server cannot make the client buffer without end.
+    async fn read(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Self> {
+        let status = response.status();
+        let version = response.version();
+        let headers = std::mem::take(response.headers_mut());
+        let too_large = Err(BodyTooLarge { limit });
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Ok(Self {
+                status,
+                version,
+                headers,
+                body: too_large,
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > limit {
+                return Ok(Self {
+                    status,
+                    version,
+                    headers,
+                    body: too_large,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Self {
+            status,
+            version,
+            headers,
+            body: Ok(Bytes::from(body)),
+        })
+    }
+
+    fn into_response(self) -> reqwest::Response {
+        let Self {
+            status,
+            version,
+            mut headers,
+            body,
+        } = self;
+        let (sent, extension) = match body {
+            Ok(raw) => {
+                let sent = if status.as_u16() >= 400 {
+                    error_body_as_json(&raw, &mut headers)
+                } else {
+                    raw.clone()
+                };
+                (sent, Ok(RawBody(raw)))
+            }
+            Err(too_large) => (Bytes::new(), Err(too_large)),
+        };
+        let mut response = http::Response::new(sent);
+        *response.status_mut() = status;
+        *response.version_mut() = version;
+        *response.headers_mut() = headers;
+        match extension {
+            Ok(raw) => {
+                response.extensions_mut().insert(raw);
+            }
+            Err(too_large) => {
+                response.extensions_mut().insert(too_large);
+            }
+        }
+        reqwest::Response::from(response)
+    }
+}
+
+/// An error body as JSON: unchanged if it is JSON, else its text as a JSON
+/// string (empty: `null`).
+fn error_body_as_json(raw: &Bytes, headers: &mut HeaderMap) -> Bytes {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_ok() {
+        return raw.clone();
+    }
+    let json = if raw.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::String(String::from_utf8_lossy(raw).into_owned())
+    };
+    headers.remove(CONTENT_LENGTH);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Bytes::from(json.to_string())
+}
+
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
@@ -93,6 +286,8 @@ impl fmt::Debug for Context {
             .field("auth", &format_args!("{} ** redacted **", self.scheme))
             .field("user_agent", &self.user_agent)
             .field("transport", &self.transport)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }

@@ -9,8 +9,12 @@
 //!   to finish each request (auth, `User-Agent`, no stray headers);
 //! - [`ClientBuilder`], which validates the base URL and credentials once,
 //!   when the client is built, instead of on every request;
+//! - [`RetryPolicy`]: retries with backoff and `Retry-After`, a time
+//!   budget, and a bounded response size;
 //! - [`Nullable`] and [`FormNullable`], which let a PATCH body tell
 //!   "clear this field" apart from "leave it unchanged";
+//! - [`Open`] and [`ErrorBody`], which let responses carry enum values and
+//!   error bodies the spec does not list;
 //! - with the `testing` feature, [`testing::TestTransport`], an in-process
 //!   transport that records requests and answers from a script.
 
@@ -18,13 +22,20 @@ mod auth;
 mod builder;
 mod context;
 mod nullable;
+mod open;
+mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use auth::{CredentialError, Credentials, SecurityScheme};
-pub use builder::{ApiClient, BuildError, ClientBuilder};
-pub use context::Context;
+pub use builder::{
+    ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
+};
+pub use context::{BODY_TOO_LARGE, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
+pub use open::{ErrorBody, Open};
+pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
 
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.

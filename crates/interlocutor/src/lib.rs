@@ -44,9 +44,10 @@
 //! # }
 //! ```
 
+pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields};
 pub use interlocutor_runtime::{
-    ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, FormNullable, Nullable,
-    SecurityScheme,
+    ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, ErrorBody, FormNullable,
+    Nullable, Open, RetryEvent, RetryPolicy, RetryReason, SecurityScheme,
 };
 
 /// The HTTP types the clients use (`reqwest`), and the generated clients'
@@ -68,6 +69,7 @@ pub mod bird;
 pub mod testing;
 
 mod env;
+mod error;
 
 /// The README's examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]

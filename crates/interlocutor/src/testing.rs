@@ -11,9 +11,9 @@
 //! # #[cfg(all(feature = "twilio-conversations-v2", feature = "testing"))]
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use interlocutor::Nullable;
 //! use interlocutor::testing::{ScriptedResponse, TestTransport};
-//! use interlocutor::twilio::{self, conversations_v2::{Client, Error, types}};
+//! use interlocutor::twilio::{self, conversations_v2::{Client, types}};
+//! use interlocutor::{Error, ErrorCode, Nullable, Open};
 //! use serde_json::json;
 //!
 //! let transport = TestTransport::new();
@@ -36,9 +36,11 @@
 //!     ..Default::default()
 //! };
 //! let closed = client.patch_conversation_by_id("conv_1", &close).await?;
-//! assert_eq!(closed.status, Some(types::ConversationStatus::Closed));
-//! let missing = client.patch_conversation_by_id("conv/2", &close).await;
-//! assert!(matches!(missing, Err(Error::ErrorResponse(ref e)) if e.status() == 404));
+//! assert_eq!(closed.status, Some(Open::Known(types::ConversationStatus::Closed)));
+//! let missing = client.patch_conversation_by_id("conv/2", &close).await.unwrap_err();
+//! let missing = Error::from(missing);
+//! assert_eq!(missing.status(), Some(404));
+//! assert_eq!(missing.code(), Some(&ErrorCode::Twilio(20404)));
 //!
 //! // What went on the wire:
 //! let requests = transport.requests();

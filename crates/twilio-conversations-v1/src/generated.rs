@@ -206,7 +206,9 @@ pub mod types {
         pub conversation_sid: ::std::option::Option<::std::string::String>,
         ///The current state of this User Conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conversation_state: ::std::option::Option<ConversationState>,
+        pub conversation_state: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
         ///Creator of this conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<::std::string::String>,
@@ -231,7 +233,9 @@ pub mod types {
         pub links: ::std::option::Option<UserConversationLinks>,
         ///The Notification Level of this User Conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notification_level: ::std::option::Option<NotificationLevel>,
+        pub notification_level: ::std::option::Option<
+            ::interlocutor_runtime::Open<NotificationLevel>,
+        >,
         ///Participant Sid.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participant_sid: ::std::option::Option<::std::string::String>,
@@ -407,7 +411,10 @@ Arguments:
         user_sid: &'a str,
         conversation_sid: &'a str,
         body: &'a types::UpdateUserConversationRequest,
-    ) -> Result<ResponseValue<types::UserConversation>, Error<types::TwilioError>> {
+    ) -> Result<
+        ResponseValue<types::UserConversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
+    > {
         let url = format!(
             "{}/v1/Users/{}/Conversations/{}", self.baseurl, encode_path(& user_sid
             .to_string()), encode_path(& conversation_sid.to_string()),

@@ -39,7 +39,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub participants: ::std::vec::Vec<Participant>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ConversationStatus>,
+        pub status: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationStatus>,
+        >,
         ///Timestamp when this Conversation was last updated.
         #[serde(
             rename = "updatedAt",
@@ -73,7 +75,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conversation_grouping_type: ::std::option::Option<
-            ConversationConfigurationConversationGroupingType,
+            ::interlocutor_runtime::Open<
+                ConversationConfigurationConversationGroupingType,
+            >,
         >,
         #[serde(
             rename = "conversationsV1Bridge",
@@ -114,7 +118,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub status_callbacks: ::std::vec::Vec<StatusCallbackConfig>,
+        pub status_callbacks: ::std::vec::Vec<StatusCallback>,
     }
     ///How communications are grouped into Conversations.
     #[derive(
@@ -415,7 +419,7 @@ pub mod types {
         pub profile_id: ::std::option::Option<::std::string::String>,
         ///The kind of participant.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<ParticipantType>,
+        pub type_: ::std::option::Option<::interlocutor_runtime::Open<ParticipantType>>,
         ///Timestamp when this participant was last updated.
         #[serde(
             rename = "updatedAt",
@@ -435,7 +439,7 @@ pub mod types {
         ///The address on that channel (a phone number, a WhatsApp ID...).
         pub address: ::std::string::String,
         ///The channel of the address.
-        pub channel: ParticipantAddressChannel,
+        pub channel: ::interlocutor_runtime::Open<ParticipantAddressChannel>,
         ///The channel ID.
         #[serde(
             rename = "channelId",
@@ -583,6 +587,23 @@ pub mod types {
             value.parse()
         }
     }
+    ///A webhook that receives Conversation-level events, as configured.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct StatusCallback {
+        ///HTTP method used to invoke the webhook URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<
+            ::interlocutor_runtime::Open<StatusCallbackMethod>,
+        >,
+        ///Destination URL for webhooks.
+        pub url: ::std::string::String,
+    }
     ///A webhook that receives Conversation-level events.
     #[derive(
         ::serde::Deserialize,
@@ -647,6 +668,62 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for StatusCallbackConfigMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///HTTP method used to invoke the webhook URL.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StatusCallbackMethod {
+        #[serde(rename = "POST")]
+        Post,
+        #[serde(rename = "GET")]
+        Get,
+    }
+    impl ::std::fmt::Display for StatusCallbackMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Post => f.write_str("POST"),
+                Self::Get => f.write_str("GET"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StatusCallbackMethod {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "POST" => Ok(Self::Post),
+                "GET" => Ok(Self::Get),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StatusCallbackMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StatusCallbackMethod {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -795,7 +872,10 @@ Arguments:
         &'a self,
         sid: &'a str,
         body: &'a types::ConversationPatch,
-    ) -> Result<ResponseValue<types::Conversation>, Error<types::TwilioError>> {
+    ) -> Result<
+        ResponseValue<types::Conversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
+    > {
         let url = format!(
             "{}/v2/Conversations/{}", self.baseurl, encode_path(& sid.to_string()),
         );

@@ -1,0 +1,225 @@
+//! Response types that survive tomorrow's API: enum values this client does
+//! not know yet, and error bodies that are not the documented shape.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::JsonSchema;
+use schemars::r#gen::SchemaGenerator;
+use schemars::schema::Schema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An enum value in a response: one this client knows, or a value the
+/// provider added after the spec was written (kept, not an error).
+///
+/// Requests stay strictly typed; only responses use `Open`.
+///
+/// ```
+/// use interlocutor_runtime::Open;
+///
+/// #[derive(serde::Deserialize, Debug, PartialEq)]
+/// enum Status { #[serde(rename = "ACTIVE")] Active }
+///
+/// let known: Open<Status> = serde_json::from_str(r#""ACTIVE""#).unwrap();
+/// assert_eq!(known, Open::Known(Status::Active));
+/// let new: Open<Status> = serde_json::from_str(r#""ARCHIVED""#).unwrap();
+/// assert_eq!(new.unknown(), Some("ARCHIVED"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Open<T> {
+    /// A value the spec lists.
+    Known(T),
+    /// A value the spec does not list, exactly as received.
+    Unknown(String),
+}
+
+impl<T> Open<T> {
+    /// The known value, if it is one.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Self::Known(value) => Some(value),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// The raw value, if the client does not know it.
+    pub fn unknown(&self) -> Option<&str> {
+        match self {
+            Self::Known(_) => None,
+            Self::Unknown(raw) => Some(raw),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq<T> for Open<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.known() == Some(other)
+    }
+}
+
+impl<T> From<T> for Open<T> {
+    fn from(value: T) -> Self {
+        Self::Known(value)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Open<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Known(value) => value.fmt(f),
+            Self::Unknown(raw) => f.write_str(raw),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Open<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Known(value) => value.serialize(serializer),
+            Self::Unknown(raw) => serializer.serialize_str(raw),
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Open<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        let known =
+            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&raw));
+        Ok(match known {
+            Ok(value) => Self::Known(value),
+            Err(_) => Self::Unknown(raw),
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Open<T> {
+    fn schema_name() -> String {
+        format!("Open_{}", T::schema_name())
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Owned(format!("Open<{}>", T::schema_id()))
+    }
+
+    /// Any string: the listed values are what this client knows, not all
+    /// the provider may send.
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        String::json_schema(generator)
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+}
+
+/// The body of an error response: the API's documented error shape, or
+/// whatever came instead (an HTML page from a proxy, an empty body, JSON
+/// of another shape), kept for the caller.
+///
+/// A body that is not JSON reaches this type as a JSON string of its text
+/// (empty: `null`); the runtime does that before progenitor decodes it, so
+/// no error response is ever lost to a decoding failure.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ErrorBody<T> {
+    /// The documented error shape.
+    Documented(T),
+    /// Anything else, as JSON (text bodies as a JSON string).
+    Undocumented(serde_json::Value),
+}
+
+impl<T> ErrorBody<T> {
+    /// The documented error, if the body had that shape.
+    pub fn documented(&self) -> Option<&T> {
+        match self {
+            Self::Documented(error) => Some(error),
+            Self::Undocumented(_) => None,
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for ErrorBody<T> {
+    /// Documented when the body is an object that decodes as `T` and
+    /// carries at least one of `T`'s fields: an error type whose fields are
+    /// all optional would otherwise "decode" any object at all.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(error) = T::deserialize(&value)
+            && serde_json::to_value(&error)
+                .is_ok_and(|read| read.as_object().is_some_and(|fields| !fields.is_empty()))
+        {
+            return Ok(Self::Documented(error));
+        }
+        Ok(Self::Undocumented(value))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for ErrorBody<T> {
+    fn schema_name() -> String {
+        format!("ErrorBody_{}", T::schema_name())
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Serialize, Debug, PartialEq, Clone, Copy)]
+    enum Level {
+        #[serde(rename = "default")]
+        Default,
+        #[serde(rename = "muted")]
+        Muted,
+    }
+
+    #[derive(Deserialize, Serialize, Debug, PartialEq)]
+    struct Problem {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    }
+
+    #[test]
+    fn open_keeps_unknown_values_and_round_trips() {
+        let values: Vec<Open<Level>> =
+            serde_json::from_str(r#"["default","muted","loud"]"#).unwrap();
+        assert_eq!(values[0], Level::Default);
+        assert_eq!(values[1].known(), Some(&Level::Muted));
+        assert_eq!(values[2].unknown(), Some("loud"));
+        assert_eq!(
+            serde_json::to_string(&values).unwrap(),
+            r#"["default","muted","loud"]"#
+        );
+        assert!(serde_json::from_str::<Open<Level>>("7").is_err());
+    }
+
+    #[test]
+    fn error_body_keeps_what_it_cannot_read() {
+        let documented: ErrorBody<Problem> =
+            serde_json::from_str(r#"{"code": 20404, "message": "gone"}"#).unwrap();
+        assert_eq!(documented.documented().unwrap().code, Some(20404));
+        for (json, kept) in [
+            (
+                r#"{"error": "other shape"}"#,
+                serde_json::json!({"error": "other shape"}),
+            ),
+            (
+                r#""<html>bad gateway</html>""#,
+                serde_json::json!("<html>bad gateway</html>"),
+            ),
+            ("null", serde_json::Value::Null),
+            ("[1]", serde_json::json!([1])),
+        ] {
+            let body: ErrorBody<Problem> = serde_json::from_str(json).unwrap();
+            assert_eq!(body, ErrorBody::Undocumented(kept));
+        }
+    }
+}
