@@ -381,7 +381,7 @@ fn roots(doc: &Value) -> Vec<Root<'_>> {
                     if let Some(schema) = media.get("schema") {
                         roots.push(Root {
                             at: format!("{at}/requestBody/content/{}/schema", escape(media_type)),
-                            hint: format!("{}Request", pascal(&operation_id)),
+                            hint: format!("{}Request", pascal(operation_id)),
                             side: Side::Request {
                                 form: media_type == FORM,
                             },
@@ -402,7 +402,7 @@ fn roots(doc: &Value) -> Vec<Root<'_>> {
                                     "{at}/responses/{status}/content/{}/schema",
                                     escape(media_type)
                                 ),
-                                hint: format!("{}Response", pascal(&operation_id)),
+                                hint: format!("{}Response", pascal(operation_id)),
                                 side: Side::Response,
                                 schema,
                             });
