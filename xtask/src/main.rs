@@ -17,14 +17,26 @@ usage: cargo xtask <task>
 tasks:
   generate           regenerate every client crate from specs/*.yaml
   generate --check   fail with a diff if a generated file is stale; write nothing
+
+options:
+  --root DIR         the workspace to work on (default: this one)
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut root = workspace_root();
+    if let Some(at) = args.iter().position(|arg| arg == "--root") {
+        if at + 1 >= args.len() {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+        root = PathBuf::from(args.remove(at + 1));
+        args.remove(at);
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["generate"] => generate(&workspace_root(), Mode::Write),
-        ["generate", "--check"] => generate(&workspace_root(), Mode::Check),
+        ["generate"] => generate(&root, Mode::Write),
+        ["generate", "--check"] => generate(&root, Mode::Check),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1009,4 +1009,69 @@ paths:
             "{error}"
         );
     }
+
+    #[test]
+    fn response_enums_are_opened_and_error_bodies_wrapped() {
+        let text = MINIMAL
+            .replace(
+                "        sid: {type: string, pattern: \"^AC[0-9a-f]{32}$\", maxLength: 34}",
+                "        sid: {type: string, pattern: \"^AC[0-9a-f]{32}$\", maxLength: 34}\n        \
+                 state: {type: string, enum: [on, off]}\n        \
+                 level: {$ref: \"#/components/schemas/Level\"}\n        \
+                 levels: {type: array, items: {$ref: \"#/components/schemas/Level\"}}",
+            )
+            .replace(
+                "    Thing:\n",
+                "    Level: {type: string, enum: [low, high]}\n    Thing:\n      additionalProperties: false\n",
+            );
+        let spec = load_text(&text).unwrap();
+        let doc = serde_json::to_value(&spec.openapi).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let thing = &schemas["Thing"];
+        assert!(thing.get("additionalProperties").is_none(), "{thing}");
+        let open = |target: &str| {
+            json!({"x-rust-type": {
+                "crate": "interlocutor-runtime",
+                "version": "*",
+                "path": "interlocutor_runtime::Open",
+                "parameters": [{"$ref": format!("#/components/schemas/{target}")}],
+            }})
+        };
+        assert_eq!(thing["properties"]["state"], open("ThingState"));
+        assert_eq!(
+            schemas["ThingState"],
+            json!({"type": "string", "enum": ["on", "off"]})
+        );
+        assert_eq!(thing["properties"]["level"], open("Level"));
+        assert_eq!(thing["properties"]["levels"]["items"], open("Level"));
+        // The enum itself stays strict for requests.
+        assert_eq!(
+            schemas["Level"],
+            json!({"type": "string", "enum": ["low", "high"]})
+        );
+
+        let error = &doc["paths"]["/things/{Sid}"]["patch"]["responses"]["404"]["content"]["application/json"]
+            ["schema"];
+        assert_eq!(
+            error["x-rust-type"]["path"],
+            "interlocutor_runtime::ErrorBody"
+        );
+        assert_eq!(
+            error["x-rust-type"]["parameters"][0],
+            json!({"$ref": "#/components/schemas/Error"})
+        );
+    }
+
+    #[test]
+    fn inline_error_schemas_are_refused() {
+        let text = MINIMAL.replace(
+            "              schema: {$ref: \"#/components/schemas/Error\"}",
+            "              schema: {type: object, properties: {code: {type: integer}}}",
+        );
+        let error = refused(&text);
+        assert!(
+            error.contains("an error response schema must be a `$ref`"),
+            "{error}"
+        );
+    }
 }
