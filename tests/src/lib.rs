@@ -52,6 +52,12 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
     /// A JSON response.
     pub fn json(status: u16, body: &Value) -> Self {
         Self {
@@ -71,15 +77,25 @@ pub struct CaptureServer {
 impl CaptureServer {
     /// Starts the server on an ephemeral port.
     pub async fn start(reply: Reply) -> Self {
+        Self::start_sequence(vec![reply]).await
+    }
+
+    /// Starts a server that answers the n-th request with `replies[n]`,
+    /// and every request after the last with the last reply. Each request
+    /// comes on its own connection (`connection: close`).
+    pub async fn start_sequence(replies: Vec<Reply>) -> Self {
+        assert!(!replies.is_empty(), "a server needs a reply");
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let base_url = format!("http://{}", listener.local_addr().expect("local address"));
         let (sender, requests) = mpsc::unbounded_channel();
         tokio::spawn(async move {
+            let mut served = 0;
             while let Ok((mut stream, _)) = listener.accept().await {
                 let sender = sender.clone();
-                let reply = reply.clone();
+                let reply = replies[served.min(replies.len() - 1)].clone();
+                served += 1;
                 tokio::spawn(async move {
                     if let Some(captured) = read_request(&mut stream).await {
                         let _ = sender.send(captured);
@@ -100,6 +116,15 @@ impl CaptureServer {
     /// The next request received.
     pub async fn request(&mut self) -> Captured {
         self.requests.recv().await.expect("the server is running")
+    }
+
+    /// Every request received so far and not yet taken.
+    pub fn received(&mut self) -> Vec<Captured> {
+        let mut all = Vec::new();
+        while let Ok(request) = self.requests.try_recv() {
+            all.push(request);
+        }
+        all
     }
 }
 

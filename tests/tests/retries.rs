@@ -1,0 +1,255 @@
+//! Retries: which responses are retried, how long the client waits, and
+//! when it gives up. Waits are observed through `on_retry`, not timed.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use interlocutor::testing::{ScriptedResponse, TestTransport};
+use interlocutor::twilio::conversations_v2::{Client, types};
+use interlocutor::{Error, ErrorCode, ErrorKind, RetryEvent, RetryPolicy, RetryReason};
+use interlocutor_tests::{CaptureServer, Reply, seed_example};
+use serde_json::json;
+
+const SPEC: &str = "twilio-conversations-v2.yaml";
+const PATH: &str = "/v2/Conversations/{Sid}";
+
+fn credentials() -> interlocutor::Credentials {
+    interlocutor::twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap()
+}
+
+fn conversation() -> serde_json::Value {
+    seed_example(SPEC, PATH, "patch", "200")
+}
+
+fn rate_limited() -> serde_json::Value {
+    seed_example(SPEC, PATH, "patch", "429")
+}
+
+/// A builder that reports every retry into the returned list.
+fn observed(
+    builder: interlocutor::ClientBuilder<Client>,
+) -> (
+    interlocutor::ClientBuilder<Client>,
+    Arc<Mutex<Vec<RetryEvent>>>,
+) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let builder = builder.on_retry(move |event| sink.lock().unwrap().push(event.clone()));
+    (builder, events)
+}
+
+fn patch() -> types::ConversationPatch {
+    types::ConversationPatch {
+        name: Some(interlocutor::Nullable::Value("Support".to_owned())),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_then_unavailable_then_success_over_the_network() {
+    let mut server = CaptureServer::start_sequence(vec![
+        Reply::json(429, &rate_limited()).header("retry-after", "1"),
+        Reply::json(
+            503,
+            &json!({"code": 20503, "message": "Service Unavailable"}),
+        ),
+        Reply::json(200, &conversation()),
+    ])
+    .await;
+    let (builder, events) = observed(
+        Client::builder(credentials())
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10))),
+    );
+    let client = builder.build().unwrap();
+
+    let updated = client
+        .patch_conversation_by_id("conv_1", &patch())
+        .await
+        .unwrap();
+    assert_eq!(updated.account_id, "ZGkrHSypTsudrGkmdpJJ");
+
+    let events = events.lock().unwrap().clone();
+    assert_eq!(events.len(), 2, "{events:?}");
+    // The first wait is the server's Retry-After, exactly.
+    assert_eq!(events[0].attempt, 1);
+    assert_eq!(events[0].reason, RetryReason::Status(429));
+    assert_eq!(events[0].wait, Duration::from_secs(1));
+    assert!(events[0].from_retry_after);
+    assert_eq!(events[0].operation, "patch_conversation_by_id");
+    // The second is full-jitter backoff: at most base × 2 = 20 ms.
+    assert_eq!(events[1].attempt, 2);
+    assert_eq!(events[1].reason, RetryReason::Status(503));
+    assert!(
+        events[1].wait <= Duration::from_millis(20),
+        "{:?}",
+        events[1].wait
+    );
+    assert!(!events[1].from_retry_after);
+
+    // Three attempts, each the same bytes on the wire.
+    let requests = server.received();
+    assert_eq!(requests.len(), 3);
+    for request in &requests[1..] {
+        assert_eq!(request.method, requests[0].method);
+        assert_eq!(request.target, requests[0].target);
+        assert_eq!(request.body, requests[0].body);
+        assert_eq!(request.headers, requests[0].headers);
+    }
+}
+
+#[tokio::test]
+async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error() {
+    let mut server =
+        CaptureServer::start(Reply::json(429, &rate_limited()).header("retry-after", "30")).await;
+    let (builder, events) = observed(
+        Client::builder(credentials())
+            .base_url(server.base_url())
+            .retry_policy(
+                RetryPolicy::default()
+                    .max_delay(Duration::from_secs(60))
+                    .budget(Duration::from_secs(5)),
+            ),
+    );
+    let error = builder
+        .build()
+        .unwrap()
+        .patch_conversation_by_id("conv_1", &patch())
+        .await
+        .unwrap_err();
+    let error = Error::from(error);
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.code(), Some(&ErrorCode::Twilio(20429)));
+    assert!(error.is_retryable());
+    assert!(events.lock().unwrap().is_empty(), "no wait was started");
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_as_an_http_date_and_capped_by_max_delay() {
+    let in_three_seconds = std::time::SystemTime::now() + Duration::from_secs(3);
+    let transport = TestTransport::new();
+    transport
+        .push(
+            ScriptedResponse::json(503, &json!({"code": 20503}))
+                .header("retry-after", httpdate::fmt_http_date(in_three_seconds)),
+        )
+        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "3600"))
+        .push(ScriptedResponse::json(200, &conversation()));
+    let (builder, events) = observed(
+        Client::builder(credentials())
+            .transport(transport.clone())
+            .retry_policy(RetryPolicy::default().max_delay(Duration::from_secs(10))),
+    );
+    builder
+        .build()
+        .unwrap()
+        .patch_conversation_by_id("conv_1", &patch())
+        .await
+        .unwrap();
+    let events = events.lock().unwrap().clone();
+    assert_eq!(events.len(), 2);
+    // An HTTP date has whole seconds: the wait is between 2 and 3 s.
+    assert!(
+        events[0].wait > Duration::from_secs(2) && events[0].wait <= Duration::from_secs(3),
+        "{:?}",
+        events[0].wait
+    );
+    // An hour is capped to max_delay.
+    assert_eq!(events[1].wait, Duration::from_secs(10));
+    assert_eq!(transport.requests().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn other_client_errors_and_500_are_never_retried() {
+    for status in [400, 401, 403, 404, 409, 422, 500] {
+        let transport = TestTransport::new();
+        transport.push(ScriptedResponse::json(
+            status,
+            &json!({"code": 1, "message": "no"}),
+        ));
+        let client = Client::builder(credentials())
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        let error = Error::from(
+            client
+                .patch_conversation_by_id("conv_1", &patch())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(error.status(), Some(status));
+        assert!(!error.is_retryable(), "{status}");
+        assert_eq!(transport.requests().len(), 1, "{status} was retried");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn attempts_are_bounded_and_every_gateway_failure_is_retried() {
+    for status in [429, 502, 503, 504] {
+        let transport = TestTransport::new();
+        for _ in 0..5 {
+            transport.push(ScriptedResponse::text(status, "try later"));
+        }
+        let client = Client::builder(credentials())
+            .transport(transport.clone())
+            .retry_policy(RetryPolicy::default().max_attempts(4))
+            .build()
+            .unwrap();
+        let error = Error::from(
+            client
+                .patch_conversation_by_id("conv_1", &patch())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(transport.requests().len(), 4, "{status}");
+        assert_eq!(error.status(), Some(status));
+        assert!(error.is_retryable());
+        assert_eq!(error.raw_body(), Some("try later"));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_can_be_turned_off() {
+    let transport = TestTransport::new();
+    transport
+        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "1"))
+        .push(ScriptedResponse::json(200, &conversation()));
+    let client = Client::builder(credentials())
+        .transport(transport.clone())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client.patch_conversation_by_id("conv_1", &patch()).await;
+    assert_eq!(Error::from(error.unwrap_err()).status(), Some(429));
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_then_reported() {
+    // A port that was just free: nothing listens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (builder, events) = observed(
+        Client::builder(credentials())
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5))),
+    );
+    let error = builder
+        .build()
+        .unwrap()
+        .patch_conversation_by_id("conv_1", &patch())
+        .await
+        .unwrap_err();
+    let error = Error::from(error);
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.is_retryable());
+    assert_eq!(error.status(), None);
+    let events = events.lock().unwrap().clone();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.reason == RetryReason::Connect));
+}
