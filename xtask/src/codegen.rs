@@ -124,17 +124,28 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
-    KeepExplicitNulls.visit_file_mut(&mut file);
+    GeneratedCodeFixes.visit_file_mut(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 
-/// Adds `#[serde(default, deserialize_with = "…deserialize_present")]` to
-/// every `Option<Nullable<T>>` field typify emits. Without it serde reads
-/// `"name": null` as `None`, and a PATCH body read from JSON would silently
-/// turn "clear" into "leave unchanged". typify has no setting for this.
-struct KeepExplicitNulls;
+/// Two fixes to progenitor's output that it has no setting for:
+///
+/// - every `Option<Nullable<T>>` field gets `#[serde(default,
+///   deserialize_with = "…deserialize_present")]`: without it serde reads
+///   `"name": null` as `None`, and a PATCH body read from JSON would
+///   silently turn "clear" into "leave unchanged";
+/// - path parameters go through the runtime's `encode_path_segment`, which
+///   encodes `\` (read as `/` by URL parsers) and flags `.`, `..` and empty
+///   values, instead of `progenitor_client::encode_path`.
+struct GeneratedCodeFixes;
 
-impl VisitMut for KeepExplicitNulls {
+impl VisitMut for GeneratedCodeFixes {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // The URL is built inside `format!`, whose arguments are tokens.
+        mac.tokens = replace_encode_path(std::mem::take(&mut mac.tokens));
+        visit_mut::visit_macro_mut(self, mac);
+    }
+
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         let ty = field.ty.to_token_stream().to_string().replace(' ', "");
         let runtime = RUNTIME_CRATE.replace('-', "_");
@@ -150,6 +161,33 @@ impl VisitMut for KeepExplicitNulls {
         }
         visit_mut::visit_field_mut(self, field);
     }
+}
+
+/// `encode_path` → `::interlocutor_runtime::encode_path_segment`, in a
+/// token stream and every group inside it.
+fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let runtime = syn::Ident::new(
+        &RUNTIME_CRATE.replace('-', "_"),
+        proc_macro2::Span::call_site(),
+    );
+    tokens
+        .into_iter()
+        .flat_map(|token| -> proc_macro2::TokenStream {
+            match token {
+                TokenTree::Ident(ident) if ident == "encode_path" => {
+                    quote::quote!(::#runtime::encode_path_segment)
+                }
+                TokenTree::Group(group) => {
+                    let mut replaced =
+                        Group::new(group.delimiter(), replace_encode_path(group.stream()));
+                    replaced.set_span(group.span());
+                    TokenTree::Group(replaced).into()
+                }
+                other => other.into(),
+            }
+        })
+        .collect()
 }
 
 /// `message` on one line, white space folded, cut after `limit` characters:
@@ -282,8 +320,7 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
         request: &mut ::reqwest::Request,
         _info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {{
-        ::progenitor_client::ClientInfo::inner(self).prepare(request);
-        Ok(())
+        ::progenitor_client::ClientInfo::inner(self).prepare(request).map_err(::progenitor_client::Error::InvalidRequest)
     }}
 
     async fn exec(

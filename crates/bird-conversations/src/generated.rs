@@ -817,8 +817,9 @@ Arguments:
         Error<::interlocutor_runtime::ErrorBody<types::BirdError>>,
     > {
         let url = format!(
-            "{}/workspaces/{}/conversations/{}", self.baseurl, encode_path(& workspace_id
-            .to_string()), encode_path(& conversation_id.to_string()),
+            "{}/workspaces/{}/conversations/{}", self.baseurl,
+            ::interlocutor_runtime::encode_path_segment(& workspace_id.to_string()),
+            ::interlocutor_runtime::encode_path_segment(& conversation_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map

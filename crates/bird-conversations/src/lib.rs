@@ -51,8 +51,7 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
         request: &mut ::reqwest::Request,
         _info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-        ::progenitor_client::ClientInfo::inner(self).prepare(request);
-        Ok(())
+        ::progenitor_client::ClientInfo::inner(self).prepare(request).map_err(::progenitor_client::Error::InvalidRequest)
     }
 
     async fn exec(

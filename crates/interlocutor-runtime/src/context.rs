@@ -83,12 +83,18 @@ impl Context {
         }
     }
 
-    /// Adds auth and `User-Agent` and drops headers no provider asked for.
-    pub fn prepare(&self, request: &mut reqwest::Request) {
+    /// Adds auth and `User-Agent` and drops headers no provider asked for;
+    /// refuses a request whose path holds a parameter that cannot be a
+    /// segment (see [`crate::encode_path_segment`]).
+    pub fn prepare(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        if let Some(problem) = crate::path::invalid_parameter(request.url().path()) {
+            return Err(problem.to_owned());
+        }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
+        Ok(())
     }
 
     /// Sends a prepared request, retrying as the [`RetryPolicy`] says, and

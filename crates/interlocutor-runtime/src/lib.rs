@@ -23,6 +23,7 @@ mod builder;
 mod context;
 mod nullable;
 mod open;
+mod path;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -35,6 +36,7 @@ pub use builder::{
 pub use context::{BODY_TOO_LARGE, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
+pub use path::encode_path_segment;
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
 
 /// The crates generated code refers to, re-exported so a user of a generated

@@ -46,8 +46,9 @@
 
 pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields};
 pub use interlocutor_runtime::{
-    ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, ErrorBody, FormNullable,
-    Nullable, Open, RetryEvent, RetryPolicy, RetryReason, SecurityScheme,
+    ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ErrorBody, FormNullable, Nullable, Open,
+    RetryEvent, RetryPolicy, RetryReason, SecurityScheme,
 };
 
 /// The HTTP types the clients use (`reqwest`), and the generated clients'

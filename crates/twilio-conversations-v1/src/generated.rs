@@ -416,8 +416,9 @@ Arguments:
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
         let url = format!(
-            "{}/v1/Users/{}/Conversations/{}", self.baseurl, encode_path(& user_sid
-            .to_string()), encode_path(& conversation_sid.to_string()),
+            "{}/v1/Users/{}/Conversations/{}", self.baseurl,
+            ::interlocutor_runtime::encode_path_segment(& user_sid.to_string()),
+            ::interlocutor_runtime::encode_path_segment(& conversation_sid.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map

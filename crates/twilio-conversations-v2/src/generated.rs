@@ -877,7 +877,8 @@ Arguments:
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
         let url = format!(
-            "{}/v2/Conversations/{}", self.baseurl, encode_path(& sid.to_string()),
+            "{}/v2/Conversations/{}", self.baseurl,
+            ::interlocutor_runtime::encode_path_segment(& sid.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
