@@ -399,7 +399,9 @@ async fn path_parameters_never_leave_their_segment() {
     let client = v2(&transport);
     for sid in ["back\\slash", "a/../b", "%2e%2e", "...", "q?x=1#f"] {
         transport.push(ScriptedResponse::empty(204));
-        let _ = client.patch_conversation_by_id(sid, &Default::default()).await;
+        let _ = client
+            .patch_conversation_by_id(sid, &Default::default())
+            .await;
         let request = transport.last_request().unwrap();
         assert_eq!(
             interlocutor_tests::decoded_segments(&request.path),
@@ -418,7 +420,12 @@ async fn path_parameters_never_leave_their_segment() {
                 .unwrap_err(),
         );
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{sid:?}: {error}");
-        assert!(error.to_string().starts_with("invalid request to Twilio: a path parameter"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid request to Twilio: a path parameter"),
+            "{error}"
+        );
         assert_eq!(transport.requests().len(), sent_before, "{sid:?} was sent");
     }
 }
