@@ -245,3 +245,17 @@ async fn path_parameters_are_uuids() {
         snapshot(&request)
     );
 }
+
+#[tokio::test]
+async fn credentials_access_key() {
+    let body = Update {
+        status: Some(Status::Closed),
+        ..Default::default()
+    };
+    let request = send(&body).await;
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("AccessKey {ACCESS_KEY}").as_str())
+    );
+    insta::assert_yaml_snapshot!("credentials_access_key", snapshot(&request));
+}
