@@ -321,3 +321,40 @@ pub fn decoded_segments(path: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Makes the same call twice, answered by `example` with status 200: once
+/// through a [`TestTransport`], once to a [`CaptureServer`] on 127.0.0.1.
+/// Checks that both saw the same request and returns the in-process record.
+pub async fn record_on_both_transports<C: interlocutor::ApiClient>(
+    credentials: interlocutor::Credentials,
+    example: &Value,
+    call: impl AsyncFn(&C),
+) -> RecordedRequest {
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(200, example));
+    let in_process = interlocutor::ClientBuilder::<C>::new(credentials.clone())
+        .transport(transport.clone())
+        .build()
+        .expect("the in-process client builds");
+    call(&in_process).await;
+    let recorded = transport.last_request().expect("the call sent a request");
+
+    let mut server = CaptureServer::start(Reply::json(200, example)).await;
+    let networked = interlocutor::ClientBuilder::<C>::new(credentials)
+        .base_url(server.base_url())
+        .build()
+        .expect("the networked client builds");
+    call(&networked).await;
+    assert_same_on_the_wire(&recorded, &server.request().await);
+    recorded
+}
+
+/// `Basic base64(user:password)`, computed independently of the client.
+pub fn basic_authorization(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    let pair = format!("{user}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}

@@ -7,8 +7,7 @@
 use interlocutor::Nullable;
 use interlocutor::bird::conversations::{Client, types};
 use interlocutor_tests::{
-    CaptureServer, RecordedRequest, Reply, RequestSnapshot, ScriptedResponse, TestTransport,
-    assert_same_on_the_wire, decoded_segments, seed_example,
+    RecordedRequest, RequestSnapshot, decoded_segments, record_on_both_transports, seed_example,
 };
 use serde_json::json;
 use types::{
@@ -28,33 +27,16 @@ async fn send(body: &Update) -> RecordedRequest {
         "patch",
         "200",
     );
-    let credentials = interlocutor::bird::access_key(ACCESS_KEY).unwrap();
     let workspace: Uuid = WORKSPACE.parse().unwrap();
     let conversation: Uuid = CONVERSATION.parse().unwrap();
-
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &example));
-    let in_process = Client::builder(credentials.clone())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
-    in_process
-        .update_conversation(&workspace, &conversation, body)
-        .await
-        .unwrap();
-    let recorded = transport.last_request().unwrap();
-
-    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
-    let networked = Client::builder(credentials)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    networked
-        .update_conversation(&workspace, &conversation, body)
-        .await
-        .unwrap();
-    assert_same_on_the_wire(&recorded, &server.request().await);
-    recorded
+    let credentials = interlocutor::bird::access_key(ACCESS_KEY).unwrap();
+    record_on_both_transports(credentials, &example, async |client: &Client| {
+        client
+            .update_conversation(&workspace, &conversation, body)
+            .await
+            .unwrap();
+    })
+    .await
 }
 
 fn snapshot(request: &RecordedRequest) -> RequestSnapshot {

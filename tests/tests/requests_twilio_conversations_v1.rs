@@ -4,13 +4,12 @@
 //! Each case is recorded in process, sent again to a server on 127.0.0.1 to
 //! prove the record is the wire, and pinned as a YAML snapshot.
 
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use interlocutor::twilio::conversations_v1::{Client, types};
 use interlocutor::{Credentials, FormNullable};
 use interlocutor_tests::{
-    CaptureServer, RecordedRequest, Reply, RequestSnapshot, ScriptedResponse, TestTransport,
-    assert_same_on_the_wire, decoded_segments, seed_example,
+    RecordedRequest, RequestSnapshot, basic_authorization, decoded_segments,
+    record_on_both_transports, seed_example,
 };
 use types::{NotificationLevel as Level, UpdateUserConversationRequest as Update};
 
@@ -37,29 +36,13 @@ async fn send_with(
         "post",
         "200",
     );
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &example));
-    let in_process = Client::builder(credentials.clone())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
-    in_process
-        .update_user_conversation(user, conversation, body)
-        .await
-        .unwrap();
-    let recorded = transport.last_request().unwrap();
-
-    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
-    let networked = Client::builder(credentials)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    networked
-        .update_user_conversation(user, conversation, body)
-        .await
-        .unwrap();
-    assert_same_on_the_wire(&recorded, &server.request().await);
-    recorded
+    record_on_both_transports(credentials, &example, async |client: &Client| {
+        client
+            .update_user_conversation(user, conversation, body)
+            .await
+            .unwrap();
+    })
+    .await
 }
 
 async fn send(body: &Update) -> RecordedRequest {
@@ -208,18 +191,10 @@ async fn credentials_account_sid_and_api_key() {
         notification_level: Some(Level::Muted),
         ..Default::default()
     };
-    let basic = |user: &str, password: &str| {
-        let pair = format!("{user}:{password}");
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        )
-    };
-
     let with_account = send_with(account(), USER, CONVERSATION, &body).await;
     assert_eq!(
         with_account.header("authorization"),
-        Some(basic(ACCOUNT_SID, AUTH_TOKEN).as_str())
+        Some(basic_authorization(ACCOUNT_SID, AUTH_TOKEN).as_str())
     );
     insta::assert_yaml_snapshot!(
         "credentials_account_sid_and_auth_token",
@@ -230,7 +205,7 @@ async fn credentials_account_sid_and_api_key() {
     let with_key = send_with(key, USER, CONVERSATION, &body).await;
     assert_eq!(
         with_key.header("authorization"),
-        Some(basic(API_KEY_SID, API_KEY_SECRET).as_str())
+        Some(basic_authorization(API_KEY_SID, API_KEY_SECRET).as_str())
     );
     insta::assert_yaml_snapshot!("credentials_api_key_and_secret", snapshot(&with_key));
 }

@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Credentials, Nullable};
 use interlocutor_tests::{
-    CaptureServer, RecordedRequest, Reply, RequestSnapshot, ScriptedResponse, TestTransport,
-    assert_same_on_the_wire, decoded_segments, seed_example,
+    RecordedRequest, RequestSnapshot, basic_authorization, decoded_segments,
+    record_on_both_transports, seed_example,
 };
 use types::{
     ConversationConfigurationPatch as ConfigurationPatch, ConversationPatch as Patch,
@@ -38,29 +37,10 @@ async fn send_with(credentials: Credentials, sid: &str, patch: &Patch) -> Record
         "patch",
         "200",
     );
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &example));
-    let in_process = Client::builder(credentials.clone())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
-    in_process
-        .patch_conversation_by_id(sid, patch)
-        .await
-        .unwrap();
-    let recorded = transport.last_request().unwrap();
-
-    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
-    let networked = Client::builder(credentials)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
-    networked
-        .patch_conversation_by_id(sid, patch)
-        .await
-        .unwrap();
-    assert_same_on_the_wire(&recorded, &server.request().await);
-    recorded
+    record_on_both_transports(credentials, &example, async |client: &Client| {
+        client.patch_conversation_by_id(sid, patch).await.unwrap();
+    })
+    .await
 }
 
 async fn send(patch: &Patch) -> RecordedRequest {
@@ -256,18 +236,10 @@ async fn credentials_account_sid_and_api_key() {
         status: Some(Status::Active),
         ..Default::default()
     };
-    let basic = |user: &str, password: &str| {
-        let pair = format!("{user}:{password}");
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        )
-    };
-
     let with_account = send_with(account(), SID, &patch).await;
     assert_eq!(
         with_account.header("authorization"),
-        Some(basic(ACCOUNT_SID, AUTH_TOKEN).as_str())
+        Some(basic_authorization(ACCOUNT_SID, AUTH_TOKEN).as_str())
     );
     insta::assert_yaml_snapshot!(
         "credentials_account_sid_and_auth_token",
@@ -278,7 +250,7 @@ async fn credentials_account_sid_and_api_key() {
     let with_key = send_with(key, SID, &patch).await;
     assert_eq!(
         with_key.header("authorization"),
-        Some(basic(API_KEY_SID, API_KEY_SECRET).as_str())
+        Some(basic_authorization(API_KEY_SID, API_KEY_SECRET).as_str())
     );
     insta::assert_yaml_snapshot!("credentials_api_key_and_secret", snapshot(&with_key));
 }

@@ -1,6 +1,5 @@
 //! Twilio Conversations v1: `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`, form.
 
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use interlocutor::twilio::conversations_v1::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, FormNullable, Open, RetryPolicy};
@@ -40,10 +39,7 @@ fn assert_envelope(request: &Captured, target: &str) {
         request.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{API_KEY_SID}:{API_KEY_SECRET}"))
-    );
+    let expected = interlocutor_tests::basic_authorization(API_KEY_SID, API_KEY_SECRET);
     assert_eq!(request.header("authorization"), Some(expected.as_str()));
     assert_eq!(request.header("api-version"), None);
 }

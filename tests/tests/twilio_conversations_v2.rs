@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
 use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
@@ -35,10 +34,7 @@ fn assert_envelope(request: &Captured, target: &str) {
     assert_eq!(request.method, "PATCH");
     assert_eq!(request.target, target);
     assert_eq!(request.header("content-type"), Some("application/json"));
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
-    );
+    let expected = interlocutor_tests::basic_authorization(ACCOUNT_SID, AUTH_TOKEN);
     assert_eq!(request.header("authorization"), Some(expected.as_str()));
     let user_agent = request.header("user-agent").unwrap();
     assert!(
