@@ -364,12 +364,11 @@ async fn no_public_type_prints_a_secret() {
         .unwrap_err();
     show(format!("{wrong_kind:?}"));
     show(format!("{wrong_kind}"));
-    let in_url = conversations_v2::Client::builder(account)
-        .base_url(format!(
-            "https://{ACCOUNT_SID}:{AUTH_TOKEN}@conversations.twilio.com"
-        ))
-        .build()
-        .unwrap_err();
+    let in_url_builder = conversations_v2::Client::builder(account).base_url(format!(
+        "https://{ACCOUNT_SID}:{AUTH_TOKEN}@conversations.twilio.com"
+    ));
+    show(format!("{in_url_builder:?}"));
+    let in_url = in_url_builder.build().unwrap_err();
     show(format!("{in_url:?}"));
     show(format!("{in_url}"));
 

@@ -4,17 +4,21 @@
 //! Every problem is reported as one paragraph that names the spec file and
 //! the construct (a JSON pointer into the document), never as a panic.
 //!
-//! Two rewrites happen here rather than in the specs, so the specs stay a
-//! faithful description of each provider's API:
+//! The rewrites happen here rather than in the specs, so the specs stay a
+//! faithful description of each provider's API. All of them go through
+//! typify's `x-rust-type` extension, pointing at types of the runtime:
 //!
 //! - **Requests are strict, with three states.** An optional, nullable
 //!   property of a request body becomes `Option<Nullable<T>>` (JSON) or
-//!   `Option<FormNullable<T>>` (form), through typify's `x-rust-type`
-//!   extension, so "clear" (`null`) and "leave unchanged" (absent) differ.
+//!   `Option<FormNullable<T>>` (form), so "clear" (`null`) and "leave
+//!   unchanged" (absent) differ.
 //! - **Responses are liberal.** Length, pattern, size and range constraints
 //!   are dropped from schemas only responses use: providers' own examples
 //!   break them (`"accountId": "ZGkrHSypTsudrGkmdpJJ"`) and a client must
-//!   not fail to read a response over documentation-grade rules.
+//!   not fail to read a response over documentation-grade rules. Every enum
+//!   in a response becomes `Open<T>`, which keeps values added later.
+//! - **Error bodies are kept.** Every 4xx/5xx response decodes into
+//!   `ErrorBody<E>`: the documented error, or whatever came instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -100,7 +104,12 @@ fn parse_yaml(text: &str) -> Result<Value, String> {
 }
 
 fn check_version(doc: &Value) -> Result<(), String> {
-    match doc.get("openapi").and_then(Value::as_str) {
+    // `openapi: 3.1` without quotes is a YAML number.
+    let version = doc.get("openapi").map(|v| match v {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    });
+    match version.as_deref() {
         Some(version) if version.starts_with("3.0.") => Ok(()),
         Some(version) => Err(format!(
             "`openapi: {version}` is not supported: progenitor reads only OpenAPI 3.0.x \
@@ -314,7 +323,10 @@ impl<'a> Checker<'a> {
                     ));
                 }
                 for (key, child) in map {
-                    self.check_formats(&format!("{at}/{}", escape(key)), child);
+                    // Examples are data, not schemas: a `format` key there means nothing.
+                    if key != "example" && key != "examples" {
+                        self.check_formats(&format!("{at}/{}", escape(key)), child);
+                    }
                 }
             }
             Value::Array(items) => {
