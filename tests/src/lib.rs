@@ -49,6 +49,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Send the body with `transfer-encoding: chunked`, so its length is
+    /// not known until the end.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -64,6 +67,7 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: serde_json::to_vec(body).expect("JSON serializes"),
+            chunked: false,
         }
     }
 }
@@ -175,6 +179,16 @@ fn encode_reply(reply: &Reply) -> Vec<u8> {
     let mut out = format!("HTTP/1.1 {} Scripted\r\n", reply.status).into_bytes();
     for (name, value) in &reply.headers {
         out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    if reply.chunked {
+        out.extend_from_slice(b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+        for chunk in reply.body.chunks(64 * 1024) {
+            out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            out.extend_from_slice(chunk);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        return out;
     }
     out.extend_from_slice(
         format!(

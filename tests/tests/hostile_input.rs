@@ -136,17 +136,83 @@ async fn huge_bodies_are_not_read_into_memory() {
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge, "{error}");
     assert!(error.to_string().contains("1024 bytes"), "{error}");
 
-    // And over the network, through the default 10 MiB limit.
-    let huge = "x".repeat(interlocutor::DEFAULT_MAX_RESPONSE_BYTES + 1);
-    let server = CaptureServer::start(Reply {
-        status: 200,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: huge.into_bytes(),
-    })
+    // Over the network, through the default 10 MiB limit: announced by
+    // content-length, and streamed in chunks with no length announced.
+    for chunked in [false, true] {
+        let huge = vec![b'x'; interlocutor::DEFAULT_MAX_RESPONSE_BYTES + 1];
+        let server = CaptureServer::start(Reply {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: huge,
+            chunked,
+        })
+        .await;
+        let client =
+            conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
+                .base_url(server.base_url())
+                .build()
+                .unwrap();
+        let error = Error::from(
+            client
+                .patch_conversation_by_id("conv_1", &Default::default())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(
+            error.kind(),
+            ErrorKind::ResponseTooLarge,
+            "chunked: {chunked}: {error}"
+        );
+        assert_eq!(error.status(), Some(200));
+    }
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // Following a 302 would turn the POST into a GET of the same resource
+    // and report its 200 as a successful update.
+    let mut server = CaptureServer::start_sequence(vec![
+        Reply {
+            status: 302,
+            headers: vec![("location".into(), "/v1/Users/u/Conversations/c".into())],
+            body: Vec::new(),
+            chunked: false,
+        },
+        Reply::json(200, &json!({"account_sid": "AC1"})),
+    ])
     .await;
     let client =
-        conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
+        conversations_v1::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
             .base_url(server.base_url())
+            .build()
+            .unwrap();
+    let error = client
+        .update_user_conversation("u", "c", &Default::default())
+        .await
+        .unwrap_err();
+    let error = Error::from(error);
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
+    assert_eq!(error.status(), Some(302));
+    let requests = server.received();
+    assert_eq!(requests.len(), 1, "the redirect was followed");
+    assert_eq!(requests[0].method, "POST");
+}
+
+#[tokio::test]
+async fn a_stalled_server_times_out_with_a_transport_error() {
+    // Accepts connections, reads nothing, answers nothing.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let client =
+        conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
+            .base_url(format!("http://{address}"))
+            .request_timeout(std::time::Duration::from_millis(200))
             .build()
             .unwrap();
     let error = Error::from(
@@ -155,7 +221,10 @@ async fn huge_bodies_are_not_read_into_memory() {
             .await
             .unwrap_err(),
     );
-    assert_eq!(error.kind(), ErrorKind::ResponseTooLarge, "{error}");
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("timed out"), "{error}");
+    assert!(error.is_retryable());
+    assert_eq!(error.status(), None);
 }
 
 #[tokio::test]
@@ -240,45 +309,52 @@ async fn new_enum_values_and_extra_fields_still_decode() {
 
 #[test]
 fn credentials_with_control_characters_are_refused_by_name() {
-    let cases: [(
-        &str,
-        Result<interlocutor::Credentials, interlocutor::CredentialError>,
-    ); 6] = [
+    type Make = fn(&str) -> Result<interlocutor::Credentials, interlocutor::CredentialError>;
+    let auth_token: Make = |value| twilio::account(ACCOUNT_SID, value);
+    let api_secret: Make = |value| twilio::api_key(API_KEY_SID, value);
+    let access_key: Make = |value| bird::access_key(value);
+    let cases = [
         (
+            auth_token,
+            "tok3n\r\nX-Admin: 1",
             "the Auth Token contains a line break",
-            twilio::account(ACCOUNT_SID, "tok\r\nen"),
         ),
         (
+            api_secret,
+            "s3cret\n",
             "the API Key secret contains a line break",
-            twilio::api_key(API_KEY_SID, "secret\n"),
         ),
         (
+            api_secret,
+            "s3c\u{0}ret",
             "the API Key secret contains a control or non-ASCII character",
-            twilio::api_key(API_KEY_SID, "sec\u{0}ret"),
         ),
         (
+            auth_token,
+            "tok3n tok3n",
             "the Auth Token contains white space",
-            twilio::account(ACCOUNT_SID, "tok en"),
         ),
         (
+            access_key,
+            "k3y\r\nX-Admin: 1",
             "the access key contains a line break",
-            bird::access_key("key\r\nX-Admin: 1"),
         ),
         (
+            access_key,
+            "k3y\u{200b}",
             "the access key contains a control or non-ASCII character",
-            bird::access_key("key\u{200b}"),
         ),
     ];
-    for (message, result) in cases {
-        let error = result.expect_err(message);
+    for (make, value, message) in cases {
+        let error = make(value).expect_err(message);
         assert_eq!(error.to_string(), message);
-        for secret in ["tok", "sec", "key"] {
-            // The message names the value and never quotes it.
-            assert!(
-                !error.to_string().contains(&format!("{secret}\n")),
-                "{error}"
-            );
-        }
+        // Named, never quoted: not even the visible part of the value.
+        let visible = value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap();
+        assert!(!error.to_string().contains(visible), "{error}");
+        assert!(!format!("{error:?}").contains(visible), "{error:?}");
     }
 }
 

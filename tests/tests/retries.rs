@@ -253,3 +253,46 @@ async fn connection_failures_are_retried_then_reported() {
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(|e| e.reason == RetryReason::Connect));
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_client_sleeps_exactly_as_long_as_retry_after_says() {
+    let transport = TestTransport::new();
+    transport
+        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "2"))
+        .push(ScriptedResponse::text(503, "busy").header("retry-after", "1"))
+        .push(ScriptedResponse::json(200, &conversation()));
+    let client = Client::builder(credentials())
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    // The clock is paused: it moves only by the client's own sleeps.
+    let started = tokio::time::Instant::now();
+    client
+        .patch_conversation_by_id("conv_1", &patch())
+        .await
+        .unwrap();
+    assert_eq!(started.elapsed(), Duration::from_secs(3));
+    assert_eq!(transport.requests().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_budget_too_small_does_not_wait_at_all() {
+    let transport = TestTransport::new();
+    transport
+        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "30"))
+        .push(ScriptedResponse::json(200, &conversation()));
+    let client = Client::builder(credentials())
+        .transport(transport.clone())
+        .retry_policy(
+            RetryPolicy::default()
+                .max_delay(Duration::from_secs(60))
+                .budget(Duration::from_secs(5)),
+        )
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = client.patch_conversation_by_id("conv_1", &patch()).await;
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert_eq!(Error::from(error.unwrap_err()).status(), Some(429));
+    assert_eq!(transport.requests().len(), 1);
+}

@@ -4,9 +4,10 @@
 //! `Cargo.toml`, `src/lib.rs` (the glue that plugs the client into
 //! `interlocutor-runtime`) and `src/generated.rs` (progenitor's output).
 
+use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Once;
 
 use progenitor::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::ToTokens as _;
@@ -41,7 +42,7 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
             )
         })?;
     let spec = spec::load(spec_path, &shown)?;
-    let code = run_progenitor(&spec, &shown)?;
+    let (code, json_responses) = run_progenitor(&spec, &shown)?;
 
     let crate_dir = Path::new("crates").join(stem);
     let crate_name = format!("{CRATE_PREFIX}{stem}");
@@ -56,7 +57,7 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
         },
         GeneratedFile {
             path: crate_dir.join("src/lib.rs"),
-            contents: lib_rs(&header, &crate_name, &spec, &shown),
+            contents: lib_rs(&header, &crate_name, &spec, &shown, &json_responses),
         },
         GeneratedFile {
             path: crate_dir.join("src/generated.rs"),
@@ -65,12 +66,48 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
     ])
 }
 
-/// Where a caught panic came from, for the error message.
-static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
+thread_local! {
+    /// Set while this thread runs progenitor: its panics are caught and
+    /// their message kept here instead of printed.
+    static CAUGHT_PANIC: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, turning a panic into its one-line message. The process-wide
+/// panic hook is installed once and stays quiet only for threads inside
+/// this function, so concurrent callers (tests) do not race on it.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let catching = CAUGHT_PANIC.with(|caught| caught.borrow().is_some());
+            if !catching {
+                return previous(info);
+            }
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let location = info
+                .location()
+                .map(|l| format!(" (in {}:{})", crate_relative(l.file()), l.line()))
+                .unwrap_or_default();
+            let message = format!("{}{location}", one_line(&message, 240));
+            CAUGHT_PANIC.with(|caught| *caught.borrow_mut() = Some(Some(message)));
+        }));
+    });
+    CAUGHT_PANIC.with(|caught| *caught.borrow_mut() = Some(None));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let message = CAUGHT_PANIC.with(|caught| caught.borrow_mut().take().flatten());
+    result.map_err(|_| message.unwrap_or_else(|| "unknown panic".to_owned()))
+}
 
 /// Runs progenitor, turning its panics (`todo!`, `assert!`) and errors into
-/// an error that names the spec.
-fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
+/// an error that names the spec. Returns the code and the operations whose
+/// success response is JSON.
+fn run_progenitor(spec: &Spec, shown: &str) -> Result<(String, Vec<String>), String> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -81,26 +118,10 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
         .with_map_type("::std::collections::BTreeMap")
         .with_crate(RUNTIME_CRATE, CrateVers::Any, None);
 
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        let location = info
-            .location()
-            .map(|l| format!(" (in {}:{})", crate_relative(l.file()), l.line()))
-            .unwrap_or_default();
-        *PANIC_MESSAGE.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some(format!("{}{location}", one_line(&message, 240)));
-    }));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+    let result = catch_panic(|| {
         let mut generator = Generator::new(&settings);
         generator.generate_tokens(&spec.openapi)
-    }));
-    panic::set_hook(previous_hook);
+    });
 
     let tokens = match result {
         Ok(Ok(tokens)) => tokens,
@@ -109,12 +130,7 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
                 "{shown}: progenitor cannot generate a client for this spec: {error}"
             ));
         }
-        Err(_) => {
-            let detail = PANIC_MESSAGE
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .unwrap_or_default();
+        Err(detail) => {
             return Err(format!(
                 "{shown}: progenitor stopped on a construct it does not support: {detail}. \
                  Simplify that part of the spec (the message names the construct)"
@@ -124,8 +140,9 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
-    GeneratedCodeFixes.visit_file_mut(&mut file);
-    Ok(prettyplease::unparse(&file))
+    let mut fixes = GeneratedCodeFixes::default();
+    fixes.visit_file_mut(&mut file);
+    Ok((prettyplease::unparse(&file), fixes.json_responses))
 }
 
 /// Two fixes to progenitor's output that it has no setting for:
@@ -137,9 +154,34 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
 /// - path parameters go through the runtime's `encode_path_segment`, which
 ///   encodes `\` (read as `/` by URL parsers) and flags `.`, `..` and empty
 ///   values, instead of `progenitor_client::encode_path`.
-struct GeneratedCodeFixes;
+///
+/// It also notes which operations expect a JSON success body, for the
+/// `post` hook.
+#[derive(Default)]
+struct GeneratedCodeFixes {
+    json_responses: Vec<String>,
+}
 
 impl VisitMut for GeneratedCodeFixes {
+    fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
+        if method.sig.asyncness.is_some() {
+            let output = method
+                .sig
+                .output
+                .to_token_stream()
+                .to_string()
+                .replace(' ', "");
+            let decodes_json = output.contains("ResponseValue<")
+                && !output.contains("ResponseValue<()>")
+                && !output.contains("ByteStream")
+                && !output.contains("Upgraded");
+            if decodes_json {
+                self.json_responses.push(method.sig.ident.to_string());
+            }
+        }
+        visit_mut::visit_impl_item_fn_mut(self, method);
+    }
+
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // The URL is built inside `format!`, whose arguments are tokens.
         mac.tokens = replace_encode_path(std::mem::take(&mut mac.tokens));
@@ -259,7 +301,13 @@ workspace = true
     )
 }
 
-fn lib_rs(header: &str, crate_name: &str, spec: &Spec, shown: &str) -> String {
+fn lib_rs(
+    header: &str,
+    crate_name: &str,
+    spec: &Spec,
+    shown: &str,
+    json_responses: &[String],
+) -> String {
     let security = match &spec.security {
         Security::Basic => "::interlocutor_runtime::SecurityScheme::Basic".to_owned(),
         Security::Token { scheme } => {
@@ -286,6 +334,10 @@ pub use generated::*;
 
 // The impls below come from a template; rustfmt is kept off them so that
 // `cargo fmt --check` never depends on what a spec's names look like.
+
+/// The operations whose success response is a JSON body.
+#[rustfmt::skip]
+const JSON_RESPONSES: &[&str] = &[{json_responses}];
 
 #[rustfmt::skip]
 impl Client {{
@@ -335,13 +387,19 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
     async fn post<E>(
         &self,
         result: &::reqwest::Result<::reqwest::Response>,
-        _info: &::progenitor_client::OperationInfo,
+        info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {{
-        ::progenitor_client::ClientInfo::inner(self).check(result).map_err(::progenitor_client::Error::Custom)
+        let json_expected = JSON_RESPONSES.contains(&info.operation_id);
+        ::progenitor_client::ClientInfo::inner(self).check(result, json_expected).map_err(::progenitor_client::Error::UnexpectedResponse)
     }}
 }}
 "#,
         title = spec.title,
         base_url = spec.default_base_url,
+        json_responses = json_responses
+            .iter()
+            .map(|name| format!("{name:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
 }

@@ -99,8 +99,10 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Uses a `reqwest::Client` of your own (proxies, TLS roots, pools).
-    /// Its own timeouts apply; [`Self::connect_timeout`] and
-    /// [`Self::request_timeout`] are then ignored.
+    /// Its own timeouts and redirect policy apply; [`Self::connect_timeout`]
+    /// and [`Self::request_timeout`] are then ignored. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: a followed redirect
+    /// turns an update into a GET.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -172,9 +174,12 @@ impl<C: ApiClient> ClientBuilder<C> {
 
         let http = match self.http {
             Some(http) => http,
+            // No redirects: reqwest would turn a redirected POST or PATCH
+            // into a GET without its body and report the GET's success.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.request_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|error| BuildError::HttpClient(error.to_string()))?,
         };
@@ -191,7 +196,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
-            .field("base_url", &self.base_url.as_deref().map(redact_user_info))
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
@@ -203,16 +208,24 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-/// The URL with any `user:password@` replaced, for `Debug` output.
-fn redact_user_info(raw: &str) -> String {
+/// The URL with any `user:password@`, query and fragment replaced: they
+/// may carry a token, and a URL is printed in errors and `Debug` output.
+fn redact_url(raw: &str) -> String {
     match Url::parse(raw) {
-        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
-            let _ = url.set_username("redacted");
-            let _ = url.set_password(None);
+        Ok(mut url) => {
+            if !url.username().is_empty() || url.password().is_some() {
+                let _ = url.set_username("redacted");
+                let _ = url.set_password(None);
+            }
+            if url.query().is_some() {
+                url.set_query(Some("redacted"));
+            }
+            if url.fragment().is_some() {
+                url.set_fragment(Some("redacted"));
+            }
             url.to_string()
         }
-        Ok(_) => raw.to_owned(),
-        Err(_) if raw.contains('@') => "<unparsable URL with user info>".to_owned(),
+        Err(_) if raw.contains(['@', '?', '#']) => "<unparsable URL>".to_owned(),
         Err(_) => raw.to_owned(),
     }
 }
@@ -221,16 +234,14 @@ fn redact_user_info(raw: &str) -> String {
 /// generated code appends paths that start with `/`.
 fn normalize_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
     let invalid = |reason: &'static str| BuildError::InvalidBaseUrl {
-        url: raw.to_owned(),
+        url: redact_url(raw),
         reason,
     };
     let url = Url::parse(raw).map_err(|_| invalid("it is not an absolute URL"))?;
     if !url.username().is_empty() || url.password().is_some() {
-        // Do not echo a URL that carries credentials.
-        return Err(BuildError::InvalidBaseUrl {
-            url: "<redacted>".to_owned(),
-            reason: "it carries user info; pass credentials to the builder instead",
-        });
+        return Err(invalid(
+            "it carries user info; pass credentials to the builder instead",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it has a query or a fragment"));
@@ -264,7 +275,7 @@ fn is_loopback(url: &Url) -> bool {
 pub enum BuildError {
     /// The base URL was refused; the reason says why.
     InvalidBaseUrl {
-        /// The URL as given (redacted if it carried credentials).
+        /// The URL as given, with user info, query and fragment redacted.
         url: String,
         /// Why it was refused.
         reason: &'static str,
@@ -355,8 +366,15 @@ mod tests {
     }
 
     #[test]
-    fn urls_with_user_info_are_not_echoed() {
-        let error = normalize_base_url("https://AC1:token@example.com", false).unwrap_err();
-        assert!(!error.to_string().contains("token"), "{error}");
+    fn urls_are_echoed_without_user_info_query_or_fragment() {
+        for raw in [
+            "https://AC1:s3cret@example.com",
+            "https://example.com/?token=s3cret",
+            "https://example.com/#s3cret",
+        ] {
+            let error = normalize_base_url(raw, false).unwrap_err();
+            assert!(!error.to_string().contains("s3cret"), "{error}");
+            assert!(error.to_string().contains("redacted"), "{error}");
+        }
     }
 }

@@ -53,16 +53,13 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 #[derive(Clone, Debug)]
 pub struct RawBody(pub Bytes);
 
-/// Set as a response extension when the body was over the size limit; the
-/// `post` hook turns it into an error.
-#[derive(Clone, Copy, Debug)]
-struct BodyTooLarge {
-    limit: usize,
+/// Set as a response extension when the body was over the size limit and
+/// was not read; the `post` hook turns such a response into an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    /// The limit, in bytes.
+    pub limit: usize,
 }
-
-/// The start of the message of the error a too-large body becomes, so
-/// callers can tell it from other `Error::Custom` values.
-pub const BODY_TOO_LARGE: &str = "the response body is larger than the limit of";
 
 impl Context {
     pub(crate) fn new(
@@ -149,19 +146,44 @@ impl Context {
         }
     }
 
-    /// Turns a body that was over the limit into an error; generated
-    /// clients call it from their `post` hook.
-    pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Result<(), String> {
-        match result {
-            Ok(response) => match response.extensions().get::<BodyTooLarge>() {
-                Some(BodyTooLarge { limit }) => Err(format!(
-                    "{BODY_TOO_LARGE} {limit} bytes (status {}); it was not read",
-                    response.status()
-                )),
-                None => Ok(()),
-            },
-            Err(_) => Ok(()),
+    /// Decides, before progenitor decodes a response, whether it cannot be
+    /// decoded at all: a body over the size limit, or a success whose body
+    /// should be JSON and is not (empty, truncated, an HTML page). Such a
+    /// response is handed back whole, for progenitor's
+    /// `Error::UnexpectedResponse`, so the error keeps its status, headers
+    /// and raw body. Generated clients call it from their `post` hook.
+    pub fn check(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        json_expected: bool,
+    ) -> Result<(), reqwest::Response> {
+        let Ok(response) = result else {
+            return Ok(());
+        };
+        let too_large = response.extensions().get::<BodyTooLarge>().copied();
+        let raw = response
+            .extensions()
+            .get::<RawBody>()
+            .map(|RawBody(raw)| raw.clone());
+        let unreadable_success = response.status().is_success()
+            && json_expected
+            && raw
+                .as_ref()
+                .is_some_and(|raw| serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_err());
+        if too_large.is_none() && !unreadable_success {
+            return Ok(());
         }
+        let mut copy = http::Response::new(raw.clone().unwrap_or_default());
+        *copy.status_mut() = response.status();
+        *copy.version_mut() = response.version();
+        *copy.headers_mut() = response.headers().clone();
+        if let Some(raw) = raw {
+            copy.extensions_mut().insert(RawBody(raw));
+        }
+        if let Some(too_large) = too_large {
+            copy.extensions_mut().insert(too_large);
+        }
+        Err(reqwest::Response::from(copy))
     }
 
     async fn send_once(

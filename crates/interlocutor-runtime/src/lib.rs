@@ -33,7 +33,7 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
-pub use context::{BODY_TOO_LARGE, Context, RawBody};
+pub use context::{BodyTooLarge, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;

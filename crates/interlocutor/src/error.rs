@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use interlocutor_runtime::{BODY_TOO_LARGE, ErrorBody, RawBody, is_retryable_status};
+use interlocutor_runtime::{BodyTooLarge, ErrorBody, RawBody, is_retryable_status};
 use progenitor_client::Error as ClientError;
 use reqwest::header::HeaderMap;
 
@@ -137,7 +137,8 @@ impl Error {
         self.kind
     }
 
-    /// The HTTP status, when a response arrived and its status is known.
+    /// The HTTP status, when a response arrived. (A success whose JSON has
+    /// the wrong shape is reported by progenitor without its status.)
     pub fn status(&self) -> Option<u16> {
         self.status
     }
@@ -174,8 +175,11 @@ impl Error {
     }
 
     /// Whether trying again later may succeed: rate limiting (429),
-    /// unavailability (502, 503, 504) or a connection failure. The client
-    /// has already retried as its `RetryPolicy` allows.
+    /// unavailability (502, 503, 504), a connection failure or a timeout.
+    /// The client has already retried the statuses and connection failures
+    /// as its `RetryPolicy` allows; a timeout is not retried automatically,
+    /// as the request may have been processed (these operations are safe
+    /// to repeat, so calling again is fine).
     pub fn is_retryable(&self) -> bool {
         self.retryable
     }
@@ -232,18 +236,42 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
                 let status = response.status().as_u16();
                 let base = Error::new(ErrorKind::UnexpectedResponse, provider)
                     .with_response(status, response.headers());
+                if let Some(BodyTooLarge { limit }) = response.extensions().get() {
+                    return Error {
+                        kind: ErrorKind::ResponseTooLarge,
+                        message: Some(format!(
+                            "the response body is larger than the limit of {limit} bytes; it was \
+                             not read"
+                        )),
+                        ..base
+                    };
+                }
                 let raw = response
                     .extensions()
                     .get::<RawBody>()
                     .map(|RawBody(bytes)| bytes.clone())
                     .unwrap_or_default();
+                let raw_text = || Some(String::from_utf8_lossy(&raw).into_owned());
+                if response.status().is_success() {
+                    // The runtime hands back successes whose body is not JSON.
+                    let problem = match serde_json::from_slice::<serde::de::IgnoredAny>(&raw) {
+                        Err(error) => error.to_string(),
+                        Ok(_) => "the body is not the documented shape".to_owned(),
+                    };
+                    return Error {
+                        kind: ErrorKind::InvalidResponse,
+                        message: Some(problem),
+                        raw_body: raw_text(),
+                        ..base
+                    };
+                }
                 // An undocumented status may still carry the provider's
                 // error body (a Twilio 401 does).
                 match serde_json::from_slice::<ErrorBody<T>>(&raw) {
                     Ok(body @ ErrorBody::Documented(_)) => base.with_body(body),
                     _ if raw.is_empty() => base,
                     _ => Error {
-                        raw_body: Some(String::from_utf8_lossy(&raw).into_owned()),
+                        raw_body: raw_text(),
                         ..base
                     },
                 }
@@ -266,10 +294,6 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
             ClientError::InvalidRequest(message) => Error {
                 message: Some(message),
                 ..Error::new(ErrorKind::InvalidRequest, provider)
-            },
-            ClientError::Custom(message) if message.starts_with(BODY_TOO_LARGE) => Error {
-                message: Some(message),
-                ..Error::new(ErrorKind::ResponseTooLarge, provider)
             },
             ClientError::Custom(message) => Error {
                 message: Some(message),

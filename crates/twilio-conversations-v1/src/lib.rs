@@ -16,6 +16,10 @@ pub use generated::*;
 // The impls below come from a template; rustfmt is kept off them so that
 // `cargo fmt --check` never depends on what a spec's names look like.
 
+/// The operations whose success response is a JSON body.
+#[rustfmt::skip]
+const JSON_RESPONSES: &[&str] = &["update_user_conversation"];
+
 #[rustfmt::skip]
 impl Client {
     /// Starts building a client for the production base URL
@@ -64,8 +68,9 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
     async fn post<E>(
         &self,
         result: &::reqwest::Result<::reqwest::Response>,
-        _info: &::progenitor_client::OperationInfo,
+        info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-        ::progenitor_client::ClientInfo::inner(self).check(result).map_err(::progenitor_client::Error::Custom)
+        let json_expected = JSON_RESPONSES.contains(&info.operation_id);
+        ::progenitor_client::ClientInfo::inner(self).check(result, json_expected).map_err(::progenitor_client::Error::UnexpectedResponse)
     }
 }
