@@ -73,6 +73,9 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
         info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
         let json_expected = JSON_RESPONSES.contains(&info.operation_id);
-        ::progenitor_client::ClientInfo::inner(self).check(result, json_expected).map_err(::progenitor_client::Error::UnexpectedResponse)
+        match ::progenitor_client::ClientInfo::inner(self).check(result, json_expected) {
+            Some(response) => Err(::progenitor_client::Error::UnexpectedResponse(response)),
+            None => Ok(()),
+        }
     }
 }

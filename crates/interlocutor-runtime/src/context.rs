@@ -149,16 +149,16 @@ impl Context {
     /// Decides, before progenitor decodes a response, whether it cannot be
     /// decoded at all: a body over the size limit, or a success whose body
     /// should be JSON and is not (empty, truncated, an HTML page). Such a
-    /// response is handed back whole, for progenitor's
+    /// response is returned whole, for progenitor's
     /// `Error::UnexpectedResponse`, so the error keeps its status, headers
     /// and raw body. Generated clients call it from their `post` hook.
     pub fn check(
         &self,
         result: &reqwest::Result<reqwest::Response>,
         json_expected: bool,
-    ) -> Result<(), reqwest::Response> {
+    ) -> Option<reqwest::Response> {
         let Ok(response) = result else {
-            return Ok(());
+            return None;
         };
         let too_large = response.extensions().get::<BodyTooLarge>().copied();
         let raw = response
@@ -171,7 +171,7 @@ impl Context {
                 .as_ref()
                 .is_some_and(|raw| serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_err());
         if too_large.is_none() && !unreadable_success {
-            return Ok(());
+            return None;
         }
         let mut copy = http::Response::new(raw.clone().unwrap_or_default());
         *copy.status_mut() = response.status();
@@ -183,7 +183,7 @@ impl Context {
         if let Some(too_large) = too_large {
             copy.extensions_mut().insert(too_large);
         }
-        Err(reqwest::Response::from(copy))
+        Some(reqwest::Response::from(copy))
     }
 
     async fn send_once(
