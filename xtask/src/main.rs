@@ -248,4 +248,21 @@ mod tests {
         );
         assert!(!root.path().join("crates").exists());
     }
+
+    #[test]
+    fn a_crate_whose_spec_is_gone_is_reported_then_removed() {
+        let root = scratch();
+        generate(root.path(), Mode::Write).unwrap();
+        std::fs::remove_file(root.path().join("specs/bird-conversations.yaml")).unwrap();
+        let stale = plan(root.path()).unwrap();
+        let report = output::check_all(root.path(), &stale.files, &stale.orphans).unwrap();
+        assert_eq!(
+            report,
+            "crates/bird-conversations was generated from a spec that no longer exists\n"
+        );
+        generate(root.path(), Mode::Write).unwrap();
+        assert!(!root.path().join("crates/bird-conversations").exists());
+        assert!(root.path().join("crates/twilio-conversations-v1").exists());
+        generate(root.path(), Mode::Check).unwrap();
+    }
 }

@@ -41,20 +41,28 @@ pub fn orphaned_crates(root: &Path, specs: &[PathBuf]) -> Result<Vec<PathBuf>, S
     Ok(orphans)
 }
 
-/// Writes every file whose contents changed (through a temporary file and a
-/// rename, so a file is never half written) and removes orphaned crates.
-/// Returns how many files changed.
+/// Writes every file whose contents changed and removes orphaned crates.
+/// All new contents go to temporary files first and are renamed into place
+/// only once every one is written, so a failure (a full disk) leaves the
+/// tree as it was rather than a crate half old, half new. Returns how many
+/// files changed.
 pub fn write_all(
     root: &Path,
     files: &[GeneratedFile],
     orphans: &[PathBuf],
 ) -> Result<usize, String> {
-    let mut changed = 0;
-    for file in files {
+    let changed: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|file| {
+            std::fs::read_to_string(root.join(&file.path))
+                .ok()
+                .as_deref()
+                != Some(file.contents.as_str())
+        })
+        .collect();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let stage = |file: &GeneratedFile| -> Result<(PathBuf, PathBuf), String> {
         let path = root.join(&file.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
-            continue;
-        }
         let parent = path
             .parent()
             .expect("generated files live in a crate directory");
@@ -63,18 +71,30 @@ pub fn write_all(
         let temporary = path.with_extension("xtask-tmp");
         std::fs::write(&temporary, &file.contents)
             .map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
-        std::fs::rename(&temporary, &path)
+        Ok((temporary, path))
+    };
+    for file in &changed {
+        match stage(file) {
+            Ok(pair) => staged.push(pair),
+            Err(error) => {
+                for (temporary, _) in &staged {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                return Err(format!("{error}; nothing was written"));
+            }
+        }
+    }
+    for ((temporary, path), file) in staged.iter().zip(&changed) {
+        std::fs::rename(temporary, path)
             .map_err(|error| format!("cannot replace {}: {error}", path.display()))?;
         println!("wrote {}", file.path.display());
-        changed += 1;
     }
     for orphan in orphans {
         std::fs::remove_dir_all(root.join(orphan))
             .map_err(|error| format!("cannot remove {}: {error}", orphan.display()))?;
         println!("removed {} (its spec is gone)", orphan.display());
-        changed += 1;
     }
-    Ok(changed)
+    Ok(changed.len() + orphans.len())
 }
 
 /// A unified diff of every stale file, empty when everything is current.

@@ -236,7 +236,11 @@ impl<'a> Checker<'a> {
                 .map(|c| c.keys().collect())
                 .unwrap_or_default();
             match types.as_slice() {
-                [only] if *only == JSON || *only == FORM => {}
+                [only] if *only == JSON => {}
+                [only] if *only == FORM => {
+                    let schema = resolve(self.doc, &body["content"][FORM]["schema"]);
+                    self.check_form_schema(&format!("{at}/requestBody"), schema);
+                }
                 _ => self.problems.push(format!(
                     "{at}/requestBody: media types {types:?} are not supported: declare exactly \
                      one of `{JSON}` or `{FORM}`"
@@ -296,6 +300,30 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A form body is flat: progenitor encodes it with `serde_urlencoded`,
+    /// which fails at run time on arrays and nested objects.
+    fn check_form_schema(&mut self, at: &str, schema: &Value) {
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            self.problems.push(format!(
+                "{at}: a form body must be an object schema with `properties`"
+            ));
+            return;
+        };
+        for (name, property) in properties {
+            let property = resolve(self.doc, property);
+            let property = match property["allOf"].as_array().map(Vec::as_slice) {
+                Some([only]) => resolve(self.doc, only),
+                _ => property,
+            };
+            if let Some(kind @ ("array" | "object")) = property["type"].as_str() {
+                self.problems.push(format!(
+                    "{at}: form property `{name}` is an {kind}; form bodies are sent with \
+                     serde_urlencoded, which cannot encode arrays or objects"
+                ));
+            }
+        }
+    }
+
     /// A `default` on a request property would be sent on every request.
     fn check_no_defaults(&mut self, at: &str, schema: &Value) {
         walk_inline(at, schema, &mut |at, schema| {
@@ -310,6 +338,12 @@ impl<'a> Checker<'a> {
 
     /// Formats typify maps to a type, or leaves as a plain string.
     fn check_formats(&mut self, at: &str, value: &Value) {
+        self.check_formats_in(at, value, false);
+    }
+
+    /// `in_properties`: `value` is a `properties` map, whose keys are
+    /// property names (a property may be called `example`).
+    fn check_formats_in(&mut self, at: &str, value: &Value, in_properties: bool) {
         match value {
             Value::Object(map) => {
                 if let (Some(Value::String(format)), Some(Value::String(kind))) =
@@ -323,15 +357,18 @@ impl<'a> Checker<'a> {
                     ));
                 }
                 for (key, child) in map {
-                    // Examples are data, not schemas: a `format` key there means nothing.
-                    if key != "example" && key != "examples" {
-                        self.check_formats(&format!("{at}/{}", escape(key)), child);
+                    // Examples are data, not schemas: a `format` key there
+                    // means nothing.
+                    let example = !in_properties && (key == "example" || key == "examples");
+                    if !example {
+                        let at = format!("{at}/{}", escape(key));
+                        self.check_formats_in(&at, child, !in_properties && key == "properties");
                     }
                 }
             }
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate() {
-                    self.check_formats(&format!("{at}/{index}"), child);
+                    self.check_formats_in(&format!("{at}/{index}"), child, false);
                 }
             }
             _ => {}
@@ -1083,6 +1120,37 @@ paths:
         let error = refused(&text);
         assert!(
             error.contains("an error response schema must be a `$ref`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_property_named_example_is_still_checked() {
+        let text = MINIMAL.replace(
+            "size: {type: integer}",
+            "size: {type: integer}\n        example: {type: string, format: uri-map}",
+        );
+        let error = refused(&text);
+        assert!(
+            error.contains("#/components/schemas/Patch/properties/example: unsupported format"),
+            "{error}"
+        );
+        // An example value, though, is data: its keys are not checked.
+        let text = MINIMAL.replace(
+            "size: {type: integer}",
+            "size: {type: integer, example: {type: object, format: whatever}}",
+        );
+        assert!(load_text(&text).is_ok());
+    }
+
+    #[test]
+    fn form_bodies_must_be_flat() {
+        let text = MINIMAL
+            .replace("application/json:\n            schema: {$ref: \"#/components/schemas/Patch\"}", "application/x-www-form-urlencoded:\n            schema: {$ref: \"#/components/schemas/Patch\"}")
+            .replace("size: {type: integer}", "size: {type: array, items: {type: integer}}");
+        let error = refused(&text);
+        assert!(
+            error.contains("form property `size` is an array"),
             "{error}"
         );
     }
