@@ -74,7 +74,17 @@ fn request_and_response_types_emit_json_schemas() {
         serde_json::json!(["string", "null"]),
         "{name}"
     );
+    // A response type: participants are listed with their own schema, and
+    // Twilio requires their ids.
     let conversation = serde_json::to_value(schemars::schema_for!(types::Conversation)).unwrap();
-    let required = conversation["required"].as_array().unwrap();
-    assert!(required.contains(&serde_json::json!("accountId")));
+    assert_eq!(
+        conversation["properties"]["participants"]["items"]["$ref"],
+        "#/definitions/Participant"
+    );
+    let participant = &conversation["definitions"]["Participant"];
+    let required = participant["required"].as_array().unwrap();
+    assert!(
+        required.contains(&serde_json::json!("accountId")),
+        "{participant}"
+    );
 }

@@ -67,7 +67,7 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
         .patch_conversation_by_id("conv_1", &patch())
         .await
         .unwrap();
-    assert_eq!(updated.account_id, "ZGkrHSypTsudrGkmdpJJ");
+    assert_eq!(updated.account_id.as_deref(), Some("ZGkrHSypTsudrGkmdpJJ"));
 
     let events = events.lock().unwrap().clone();
     assert_eq!(events.len(), 2, "{events:?}");

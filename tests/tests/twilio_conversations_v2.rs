@@ -140,7 +140,10 @@ async fn seed_response_decodes() {
         .unwrap()
         .into_inner();
     // Not an `AC…` SID, and the client still accepts it.
-    assert_eq!(conversation.account_id, "ZGkrHSypTsudrGkmdpJJ");
+    assert_eq!(
+        conversation.account_id.as_deref(),
+        Some("ZGkrHSypTsudrGkmdpJJ")
+    );
     assert_eq!(
         conversation.status,
         Some(Open::Known(types::ConversationStatus::Active))

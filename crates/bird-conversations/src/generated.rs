@@ -196,7 +196,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///Status of the conversation.
+    ///Status of the conversation. `deleted` is not in the update page, but Bird's conversation listings filter on it, so a response may carry it.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,

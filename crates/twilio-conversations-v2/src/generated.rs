@@ -7,23 +7,30 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///A Conversation, as returned after an update.
+    ///A Conversation, as returned after an update. The API reference marks every property optional.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
+        Default,
         schemars::JsonSchema
     )]
     pub struct Conversation {
         ///Account ID.
-        #[serde(rename = "accountId")]
-        pub account_id: ::std::string::String,
+        #[serde(
+            rename = "accountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub configuration: ::std::option::Option<ConversationConfiguration>,
         ///Configuration ID.
-        #[serde(rename = "configurationId")]
-        pub configuration_id: ::std::string::String,
+        #[serde(
+            rename = "configurationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub configuration_id: ::std::option::Option<::std::string::String>,
         ///Timestamp when this Conversation was created.
         #[serde(
             rename = "createdAt",
@@ -31,13 +38,15 @@ pub mod types {
         )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Conversation ID.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Conversation name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Participants in this Conversation.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub participants: ::std::vec::Vec<Participant>,
+        ///Conversation status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::interlocutor_runtime::Open<ConversationStatus>,
