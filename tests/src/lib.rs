@@ -13,8 +13,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// One request as the server received it.
-#[derive(Debug, Clone)]
+/// One request as the server received it. `Debug` hides the credentials
+/// of the `Authorization` header.
+#[derive(Clone)]
 pub struct Captured {
     pub method: String,
     /// The request target exactly as sent: path and query, still encoded.
@@ -22,6 +23,32 @@ pub struct Captured {
     /// Header names lowercased, in the order received.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Captured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Captured")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("headers", &redact(&self.headers))
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+/// Headers with the credentials of `Authorization` replaced.
+fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = if name.eq_ignore_ascii_case("authorization") {
+                interlocutor::testing::redact_authorization(value)
+            } else {
+                value.clone()
+            };
+            (name.clone(), shown)
+        })
+        .collect()
 }
 
 impl Captured {
@@ -313,7 +340,13 @@ pub fn assert_same_on_the_wire(recorded: &RecordedRequest, received: &Captured) 
     let mut record = recorded.headers.clone();
     wire.sort();
     record.sort();
-    assert_eq!(record, wire, "headers");
+    // Compared in full, printed redacted: a failure must not echo a secret.
+    assert!(
+        record == wire,
+        "headers differ:\n  recorded: {:?}\n  received: {:?}",
+        redact(&record),
+        redact(&wire)
+    );
     let length = received.header("content-length").unwrap_or("0");
     assert_eq!(length, recorded.body.len().to_string(), "content-length");
 }

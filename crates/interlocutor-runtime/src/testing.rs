@@ -238,6 +238,22 @@ impl RecordedRequest {
         )
     }
 
+    /// The headers, with the `Authorization` credentials replaced by
+    /// `[redacted]`: safe to print in an assertion message.
+    pub fn redacted_headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case(AUTHORIZATION.as_str()) {
+                    redact_authorization(value)
+                } else {
+                    value.clone()
+                };
+                (name.clone(), shown)
+            })
+            .collect()
+    }
+
     /// The `Authorization` header with its credentials replaced, keeping
     /// the scheme: `Basic [redacted]`.
     pub fn redacted_authorization(&self) -> Option<String> {
@@ -246,8 +262,9 @@ impl RecordedRequest {
     }
 }
 
-/// `Basic dXNlcjpwYXNz` → `Basic [redacted]`.
-pub(crate) fn redact_authorization(value: &str) -> String {
+/// `Basic dXNlcjpwYXNz` → `Basic [redacted]`: an `Authorization` value
+/// with its scheme kept and its credentials hidden.
+pub fn redact_authorization(value: &str) -> String {
     match value.split_once(' ') {
         Some((scheme, _)) => format!("{scheme} [redacted]"),
         None => "[redacted]".to_owned(),
@@ -256,18 +273,7 @@ pub(crate) fn redact_authorization(value: &str) -> String {
 
 impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case(AUTHORIZATION.as_str()) {
-                    redact_authorization(value)
-                } else {
-                    value.clone()
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
+        let headers = self.redacted_headers();
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("path", &self.path)

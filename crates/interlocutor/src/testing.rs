@@ -58,4 +58,6 @@
 //!
 //! [`ClientBuilder::transport`]: crate::ClientBuilder::transport
 
-pub use interlocutor_runtime::testing::{RecordedRequest, ScriptedResponse, TestTransport};
+pub use interlocutor_runtime::testing::{
+    RecordedRequest, ScriptedResponse, TestTransport, redact_authorization,
+};
