@@ -51,8 +51,8 @@ pub use interlocutor_runtime::{
     RetryEvent, RetryPolicy, RetryReason, SecurityScheme,
 };
 
-/// The HTTP types the clients use (`reqwest`), and the generated clients'
-/// shared response and error types.
+/// The HTTP client the generated clients use, for
+/// `ClientBuilder::http_client` and for reading `ResponseValue` headers.
 pub mod http {
     pub use interlocutor_runtime::reexports::reqwest;
 }
