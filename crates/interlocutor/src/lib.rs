@@ -14,7 +14,11 @@
 //!
 //! Every client is built the same way: credentials from the provider
 //! module, then `Client::builder(credentials)`, which checks them and the
-//! base URL once. The client adds auth and a `User-Agent` to each request.
+//! base URL once. The client adds auth and a `User-Agent` to each request,
+//! retries rate limits and outages as its [`RetryPolicy`] says, and bounds
+//! the size of what it reads. Its errors convert, with `?`, into one flat
+//! [`Error`]. With the `testing` feature, `interlocutor::testing` answers requests in
+//! process so you can test the code that makes them.
 //!
 //! # PATCH: set, clear, or leave alone
 //!
@@ -69,6 +73,11 @@ pub mod bird;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+#[cfg(any(
+    feature = "twilio-conversations-v1",
+    feature = "twilio-conversations-v2",
+    feature = "bird"
+))]
 mod env;
 mod error;
 
