@@ -14,22 +14,31 @@ const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
 const API_KEY_SECRET: &str = "v3ry-s3cret-api-key";
 const BIRD_KEY: &str = "bird-access-key-0123456789";
 
-fn v2(transport: &TestTransport) -> conversations_v2::Client {
+fn v2_builder() -> ClientBuilder<conversations_v2::Client> {
     conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
+}
+
+fn v2(transport: &TestTransport) -> conversations_v2::Client {
+    v2_builder()
         .transport(transport.clone())
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap()
 }
 
+/// The error of an empty patch, which the test expects to fail.
+async fn patch_error(client: &conversations_v2::Client) -> Error {
+    let result = client
+        .patch_conversation_by_id("conv_1", &Default::default())
+        .await;
+    Error::from(result.expect_err("the call must fail"))
+}
+
 /// The error a v2 call gives for one scripted response.
 async fn v2_error(response: ScriptedResponse) -> Error {
     let transport = TestTransport::new();
     transport.push(response);
-    let result = v2(&transport)
-        .patch_conversation_by_id("conv_1", &Default::default())
-        .await;
-    Error::from(result.expect_err("the response must be refused"))
+    patch_error(&v2(&transport)).await
 }
 
 #[tokio::test]
@@ -121,18 +130,12 @@ async fn huge_bodies_are_not_read_into_memory() {
     // Over the limit by content-length, in process.
     let transport = TestTransport::new();
     transport.push(ScriptedResponse::bytes(200, vec![b'x'; 4096]));
-    let client =
-        conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
-            .transport(transport)
-            .max_response_bytes(1024)
-            .build()
-            .unwrap();
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", &Default::default())
-            .await
-            .unwrap_err(),
-    );
+    let client = v2_builder()
+        .transport(transport)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let error = patch_error(&client).await;
     assert_eq!(error.kind(), ErrorKind::ResponseTooLarge, "{error}");
     assert!(error.to_string().contains("1024 bytes"), "{error}");
 
@@ -147,17 +150,8 @@ async fn huge_bodies_are_not_read_into_memory() {
             chunked,
         })
         .await;
-        let client =
-            conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
-                .base_url(server.base_url())
-                .build()
-                .unwrap();
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("conv_1", &Default::default())
-                .await
-                .unwrap_err(),
-        );
+        let client = v2_builder().base_url(server.base_url()).build().unwrap();
+        let error = patch_error(&client).await;
         assert_eq!(
             error.kind(),
             ErrorKind::ResponseTooLarge,
@@ -209,18 +203,12 @@ async fn a_stalled_server_times_out_with_a_transport_error() {
             held.push(stream);
         }
     });
-    let client =
-        conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
-            .base_url(format!("http://{address}"))
-            .request_timeout(std::time::Duration::from_millis(200))
-            .build()
-            .unwrap();
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", &Default::default())
-            .await
-            .unwrap_err(),
-    );
+    let client = v2_builder()
+        .base_url(format!("http://{address}"))
+        .request_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let error = patch_error(&client).await;
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(error.to_string().contains("timed out"), "{error}");
     assert!(error.is_retryable());
