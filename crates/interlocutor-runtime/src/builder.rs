@@ -183,11 +183,16 @@ impl<C: ApiClient> ClientBuilder<C> {
                 .build()
                 .map_err(|error| BuildError::HttpClient(error.to_string()))?,
         };
-        let mut context = Context::new(C::API, C::SECURITY, authorization, user_agent);
-        context.transport = self.transport;
-        context.retry = self.retry;
-        context.on_retry = self.on_retry;
-        context.max_response_bytes = self.max_response_bytes;
+        let context = Context {
+            api: C::API,
+            scheme: C::SECURITY,
+            authorization,
+            user_agent,
+            transport: self.transport,
+            retry: self.retry,
+            on_retry: self.on_retry,
+            max_response_bytes: self.max_response_bytes,
+        };
         Ok(C::from_parts(&base_url, http, context))
     }
 }

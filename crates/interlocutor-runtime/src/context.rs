@@ -23,10 +23,10 @@ use crate::retry::{
 /// in `exec` and [`Context::check`] in `post`.
 #[derive(Clone)]
 pub struct Context {
-    api: &'static str,
-    scheme: SecurityScheme,
-    authorization: HeaderValue,
-    user_agent: HeaderValue,
+    pub(crate) api: &'static str,
+    pub(crate) scheme: SecurityScheme,
+    pub(crate) authorization: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
     pub(crate) transport: Transport,
     pub(crate) retry: RetryPolicy,
     pub(crate) on_retry: Option<RetryObserver>,
@@ -62,24 +62,6 @@ pub struct BodyTooLarge {
 }
 
 impl Context {
-    pub(crate) fn new(
-        api: &'static str,
-        scheme: SecurityScheme,
-        authorization: HeaderValue,
-        user_agent: HeaderValue,
-    ) -> Self {
-        Self {
-            api,
-            scheme,
-            authorization,
-            user_agent,
-            transport: Transport::Http,
-            retry: RetryPolicy::default(),
-            on_retry: None,
-            max_response_bytes: crate::builder::DEFAULT_MAX_RESPONSE_BYTES,
-        }
-    }
-
     /// Adds auth and `User-Agent` and drops headers no provider asked for;
     /// refuses a request whose path holds a parameter that cannot be a
     /// segment (see [`crate::encode_path_segment`]).
@@ -197,16 +179,6 @@ impl Context {
             Transport::Test(transport) => transport.respond(&request),
         };
         Received::read(response, self.max_response_bytes).await
-    }
-
-    /// The crate name of the API this context belongs to.
-    pub fn api(&self) -> &'static str {
-        self.api
-    }
-
-    /// The `User-Agent` this client sends.
-    pub fn user_agent(&self) -> &str {
-        self.user_agent.to_str().unwrap_or_default()
     }
 }
 
