@@ -3,8 +3,8 @@
 //! [`CaptureServer`] is a deliberately small HTTP/1.1 server on 127.0.0.1: it
 //! records each request byte for byte (the raw request target included, so
 //! percent-encoding is seen exactly as sent) and answers with a scripted
-//! response. [`seed_example`] reads the provider examples stored in the specs,
-//! so the tests decode exactly what the specs document.
+//! response. [`Endpoint::example`] reads the provider examples stored in the
+//! specs, so the tests decode exactly what the specs document.
 
 use std::path::Path;
 
@@ -232,25 +232,57 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// The `example` of one response of one operation in `specs/<spec>`:
-/// the providers' own examples, as transcribed into the spec.
-pub fn seed_example(spec: &str, path: &str, method: &str, status: &str) -> Value {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../specs")
-        .join(spec);
-    let text = std::fs::read_to_string(&file).expect("the spec exists");
-    let doc: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
-    let mut response = &doc["paths"][path][method]["responses"][status];
-    if let Some(reference) = response["$ref"].as_str() {
-        let pointer = reference.strip_prefix('#').expect("a local reference");
-        response = doc.pointer(pointer).expect("the reference resolves");
+/// One operation of one spec, so tests name it once.
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint {
+    pub spec: &'static str,
+    pub path: &'static str,
+    pub method: &'static str,
+}
+
+/// Twilio Conversations v2: `PATCH /v2/Conversations/{Sid}`.
+pub const TWILIO_V2: Endpoint = Endpoint {
+    spec: "twilio-conversations-v2.yaml",
+    path: "/v2/Conversations/{Sid}",
+    method: "patch",
+};
+
+/// Twilio Conversations v1: `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`.
+pub const TWILIO_V1: Endpoint = Endpoint {
+    spec: "twilio-conversations-v1.yaml",
+    path: "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
+    method: "post",
+};
+
+/// Bird: `PATCH /workspaces/{workspaceId}/conversations/{conversationId}`.
+pub const BIRD: Endpoint = Endpoint {
+    spec: "bird-conversations.yaml",
+    path: "/workspaces/{workspaceId}/conversations/{conversationId}",
+    method: "patch",
+};
+
+impl Endpoint {
+    /// The `example` of the response with `status` in the spec: the
+    /// providers' own examples, as transcribed into it.
+    pub fn example(&self, status: &str) -> Value {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../specs")
+            .join(self.spec);
+        let text = std::fs::read_to_string(&file).expect("the spec exists");
+        let doc: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+        let mut response = &doc["paths"][self.path][self.method]["responses"][status];
+        if let Some(reference) = response["$ref"].as_str() {
+            let pointer = reference.strip_prefix('#').expect("a local reference");
+            response = doc.pointer(pointer).expect("the reference resolves");
+        }
+        let example = &response["content"]["application/json"]["example"];
+        assert!(
+            !example.is_null(),
+            "{} has no example for {status}",
+            self.spec
+        );
+        example.clone()
     }
-    let example = &response["content"]["application/json"]["example"];
-    assert!(
-        !example.is_null(),
-        "{spec} has no example for {method} {path} {status}"
-    );
-    example.clone()
 }
 
 pub use interlocutor::testing::{RecordedRequest, ScriptedResponse, TestTransport};

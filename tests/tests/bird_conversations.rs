@@ -2,12 +2,10 @@
 
 use interlocutor::bird::conversations::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
-use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
+use interlocutor_tests::{BIRD, CaptureServer, Captured, Reply};
 use serde_json::json;
 use uuid::Uuid;
 
-const SPEC: &str = "bird-conversations.yaml";
-const PATH: &str = "/workspaces/{workspaceId}/conversations/{conversationId}";
 const WORKSPACE: &str = "a1405560-c8d3-4b1a-877d-3f449ad95352";
 const CONVERSATION: &str = "907798f8-fd72-44d5-8042-fcc05c1bb570";
 
@@ -20,7 +18,7 @@ fn client(server: &CaptureServer) -> Client {
 }
 
 async fn send(body: &types::ConversationUpdate) -> Captured {
-    let example = seed_example(SPEC, PATH, "patch", "200");
+    let example = BIRD.example("200");
     let mut server = CaptureServer::start(Reply::json(200, &example)).await;
     client(&server)
         .update_conversation(
@@ -83,7 +81,7 @@ async fn nullable_fields_cleared() {
 
 #[tokio::test]
 async fn seed_response_decodes() {
-    let example = seed_example(SPEC, PATH, "patch", "200");
+    let example = BIRD.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
     let conversation = client(&server)
         .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
@@ -122,7 +120,7 @@ async fn seed_response_decodes() {
 #[tokio::test]
 async fn documented_errors_decode_into_the_typed_error() {
     for status in ["404", "409", "422"] {
-        let example = seed_example(SPEC, PATH, "patch", status);
+        let example = BIRD.example(status);
         let code: u16 = status.parse().unwrap();
         let server = CaptureServer::start(Reply::json(code, &example)).await;
         let error = Error::from(
@@ -138,7 +136,7 @@ async fn documented_errors_decode_into_the_typed_error() {
         assert_eq!(error.message(), example["message"].as_str());
         assert!(!error.is_retryable());
     }
-    let invalid = seed_example(SPEC, PATH, "patch", "422");
+    let invalid = BIRD.example("422");
     let server = CaptureServer::start(Reply::json(422, &invalid)).await;
     let error = Error::from(
         client(&server)

@@ -4,7 +4,7 @@
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{conversations_v1, conversations_v2};
 use interlocutor::{BuildError, ClientBuilder, Error, ErrorKind, Open, RetryPolicy, bird, twilio};
-use interlocutor_tests::{CaptureServer, Reply, seed_example};
+use interlocutor_tests::{BIRD, CaptureServer, Reply, TWILIO_V1, TWILIO_V2};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -217,12 +217,7 @@ async fn a_stalled_server_times_out_with_a_transport_error() {
 
 #[tokio::test]
 async fn new_enum_values_and_extra_fields_still_decode() {
-    let mut conversation = seed_example(
-        "twilio-conversations-v2.yaml",
-        "/v2/Conversations/{Sid}",
-        "patch",
-        "200",
-    );
+    let mut conversation = TWILIO_V2.example("200");
     conversation["status"] = json!("ARCHIVED");
     conversation["participants"][0]["type"] = json!("BOT");
     conversation["participants"][0]["addresses"][0]["channel"] = json!("CARRIER_PIGEON");
@@ -245,12 +240,7 @@ async fn new_enum_values_and_extra_fields_still_decode() {
         Some("CARRIER_PIGEON")
     );
 
-    let mut bird_conversation = seed_example(
-        "bird-conversations.yaml",
-        "/workspaces/{workspaceId}/conversations/{conversationId}",
-        "patch",
-        "200",
-    );
+    let mut bird_conversation = BIRD.example("200");
     bird_conversation["featuredParticipants"][0]["type"] = json!("bot");
     bird_conversation["status"] = json!("archived");
     let transport = TestTransport::new();
@@ -270,12 +260,7 @@ async fn new_enum_values_and_extra_fields_still_decode() {
     );
     assert_eq!(decoded.status.unknown(), Some("archived"));
 
-    let mut user_conversation = seed_example(
-        "twilio-conversations-v1.yaml",
-        "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
-        "post",
-        "200",
-    );
+    let mut user_conversation = TWILIO_V1.example("200");
     user_conversation["notification_level"] = json!("loud");
     let transport = TestTransport::new();
     transport.push(ScriptedResponse::json(200, &user_conversation));

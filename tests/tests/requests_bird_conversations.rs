@@ -7,7 +7,7 @@
 use interlocutor::Nullable;
 use interlocutor::bird::conversations::{Client, types};
 use interlocutor_tests::{
-    RecordedRequest, RequestSnapshot, decoded_segments, record_on_both_transports, seed_example,
+    BIRD, RecordedRequest, RequestSnapshot, decoded_segments, record_on_both_transports,
 };
 use serde_json::json;
 use types::{
@@ -21,12 +21,7 @@ const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
 const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
 
 async fn send(body: &Update) -> RecordedRequest {
-    let example = seed_example(
-        "bird-conversations.yaml",
-        "/workspaces/{workspaceId}/conversations/{conversationId}",
-        "patch",
-        "200",
-    );
+    let example = BIRD.example("200");
     let workspace: Uuid = WORKSPACE.parse().unwrap();
     let conversation: Uuid = CONVERSATION.parse().unwrap();
     let credentials = interlocutor::bird::access_key(ACCESS_KEY).unwrap();

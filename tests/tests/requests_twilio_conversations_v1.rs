@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use interlocutor::twilio::conversations_v1::{Client, types};
 use interlocutor::{Credentials, FormNullable};
 use interlocutor_tests::{
-    RecordedRequest, RequestSnapshot, basic_authorization, decoded_segments,
-    record_on_both_transports, seed_example,
+    RecordedRequest, RequestSnapshot, TWILIO_V1, basic_authorization, decoded_segments,
+    record_on_both_transports,
 };
 use types::{NotificationLevel as Level, UpdateUserConversationRequest as Update};
 
@@ -30,12 +30,7 @@ async fn send_with(
     conversation: &str,
     body: &Update,
 ) -> RecordedRequest {
-    let example = seed_example(
-        "twilio-conversations-v1.yaml",
-        "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
-        "post",
-        "200",
-    );
+    let example = TWILIO_V1.example("200");
     record_on_both_transports(credentials, &example, async |client: &Client| {
         client
             .update_user_conversation(user, conversation, body)

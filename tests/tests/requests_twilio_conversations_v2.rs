@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Credentials, Nullable};
 use interlocutor_tests::{
-    RecordedRequest, RequestSnapshot, basic_authorization, decoded_segments,
-    record_on_both_transports, seed_example,
+    RecordedRequest, RequestSnapshot, TWILIO_V2, basic_authorization, decoded_segments,
+    record_on_both_transports,
 };
 use types::{
     ConversationConfigurationPatch as ConfigurationPatch, ConversationPatch as Patch,
@@ -31,12 +31,7 @@ fn account() -> Credentials {
 /// Sends `patch` in process and over 127.0.0.1, checks both agree, and
 /// returns the record.
 async fn send_with(credentials: Credentials, sid: &str, patch: &Patch) -> RecordedRequest {
-    let example = seed_example(
-        "twilio-conversations-v2.yaml",
-        "/v2/Conversations/{Sid}",
-        "patch",
-        "200",
-    );
+    let example = TWILIO_V2.example("200");
     record_on_both_transports(credentials, &example, async |client: &Client| {
         client.patch_conversation_by_id(sid, patch).await.unwrap();
     })

@@ -5,29 +5,9 @@
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{conversations_v1, conversations_v2};
 use interlocutor::{Error, RetryPolicy, bird, twilio};
-use interlocutor_tests::seed_example;
+use interlocutor_tests::{BIRD, TWILIO_V1, TWILIO_V2};
 use serde::Serialize;
 use uuid::Uuid;
-
-const V2: (&str, &str, &str) = (
-    "twilio-conversations-v2.yaml",
-    "/v2/Conversations/{Sid}",
-    "patch",
-);
-const V1: (&str, &str, &str) = (
-    "twilio-conversations-v1.yaml",
-    "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
-    "post",
-);
-const BIRD: (&str, &str, &str) = (
-    "bird-conversations.yaml",
-    "/workspaces/{workspaceId}/conversations/{conversationId}",
-    "patch",
-);
-
-fn example((spec, path, method): (&str, &str, &str), status: &str) -> serde_json::Value {
-    seed_example(spec, path, method, status)
-}
 
 fn transport(response: ScriptedResponse) -> TestTransport {
     let transport = TestTransport::new();
@@ -139,15 +119,15 @@ fn broken() -> Vec<(&'static str, ScriptedResponse)> {
 
 #[tokio::test]
 async fn seed_examples_decode() {
-    let conversation = v2(ScriptedResponse::json(200, &example(V2, "200")))
+    let conversation = v2(ScriptedResponse::json(200, &TWILIO_V2.example("200")))
         .await
         .unwrap();
     insta::assert_debug_snapshot!("twilio_v2_seed_example", conversation);
-    let user_conversation = v1(ScriptedResponse::json(200, &example(V1, "200")))
+    let user_conversation = v1(ScriptedResponse::json(200, &TWILIO_V1.example("200")))
         .await
         .unwrap();
     insta::assert_debug_snapshot!("twilio_v1_seed_example", user_conversation);
-    let bird_conversation = bird(ScriptedResponse::json(200, &example(BIRD, "200")))
+    let bird_conversation = bird(ScriptedResponse::json(200, &BIRD.example("200")))
         .await
         .unwrap();
     insta::assert_debug_snapshot!("bird_seed_example", bird_conversation);
@@ -156,7 +136,7 @@ async fn seed_examples_decode() {
 #[tokio::test]
 async fn documented_error_statuses() {
     for status in ["400", "404", "429", "500", "503"] {
-        let response = ScriptedResponse::json(status.parse().unwrap(), &example(V2, status))
+        let response = ScriptedResponse::json(status.parse().unwrap(), &TWILIO_V2.example(status))
             .header("twilio-request-id", "RQ00000000000000000000000000000001");
         let error = v2(response).await.unwrap_err();
         insta::assert_yaml_snapshot!(format!("twilio_v2_error_{status}"), snapshot(&error));
@@ -168,13 +148,13 @@ async fn documented_error_statuses() {
         (500, "5XX"),
         (503, "5XX"),
     ] {
-        let mut body = example(V1, range);
+        let mut body = TWILIO_V1.example(range);
         body["status"] = status.into();
         let error = v1(ScriptedResponse::json(status, &body)).await.unwrap_err();
         insta::assert_yaml_snapshot!(format!("twilio_v1_error_{status}"), snapshot(&error));
     }
     for status in ["404", "409", "422"] {
-        let response = ScriptedResponse::json(status.parse().unwrap(), &example(BIRD, status));
+        let response = ScriptedResponse::json(status.parse().unwrap(), &BIRD.example(status));
         let error = bird(response).await.unwrap_err();
         insta::assert_yaml_snapshot!(format!("bird_error_{status}"), snapshot(&error));
     }

@@ -7,22 +7,19 @@ use std::time::Duration;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, RetryEvent, RetryPolicy, RetryReason};
-use interlocutor_tests::{CaptureServer, Reply, seed_example};
+use interlocutor_tests::{CaptureServer, Reply, TWILIO_V2};
 use serde_json::json;
-
-const SPEC: &str = "twilio-conversations-v2.yaml";
-const PATH: &str = "/v2/Conversations/{Sid}";
 
 fn credentials() -> interlocutor::Credentials {
     interlocutor::twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap()
 }
 
 fn conversation() -> serde_json::Value {
-    seed_example(SPEC, PATH, "patch", "200")
+    TWILIO_V2.example("200")
 }
 
 fn rate_limited() -> serde_json::Value {
-    seed_example(SPEC, PATH, "patch", "429")
+    TWILIO_V2.example("429")
 }
 
 /// A builder that reports every retry into the returned list.

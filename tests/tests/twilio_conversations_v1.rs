@@ -3,10 +3,8 @@
 use chrono::{DateTime, Utc};
 use interlocutor::twilio::conversations_v1::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, FormNullable, Open, RetryPolicy};
-use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
+use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V1};
 
-const SPEC: &str = "twilio-conversations-v1.yaml";
-const PATH: &str = "/v1/Users/{UserSid}/Conversations/{ConversationSid}";
 const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
 const API_KEY_SECRET: &str = "s3cr3t-value";
 
@@ -23,7 +21,7 @@ async fn send(
     user: &str,
     conversation: &str,
 ) -> Captured {
-    let example = seed_example(SPEC, PATH, "post", "200");
+    let example = TWILIO_V1.example("200");
     let mut server = CaptureServer::start(Reply::json(200, &example)).await;
     client(&server)
         .update_user_conversation(user, conversation, body)
@@ -87,7 +85,7 @@ async fn nullable_index_cleared_with_an_empty_value() {
 
 #[tokio::test]
 async fn seed_response_decodes() {
-    let example = seed_example(SPEC, PATH, "post", "200");
+    let example = TWILIO_V1.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
     let user_conversation = client(&server)
         .update_user_conversation("u", "c", &Default::default())
@@ -120,8 +118,8 @@ async fn seed_response_decodes() {
 #[tokio::test]
 async fn documented_errors_decode_into_the_typed_error() {
     for (status, example) in [
-        (404, seed_example(SPEC, PATH, "post", "4XX")),
-        (500, seed_example(SPEC, PATH, "post", "5XX")),
+        (404, TWILIO_V1.example("4XX")),
+        (500, TWILIO_V1.example("5XX")),
     ] {
         let server = CaptureServer::start(Reply::json(status, &example)).await;
         let client =

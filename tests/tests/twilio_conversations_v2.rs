@@ -4,10 +4,8 @@ use std::collections::BTreeMap;
 
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
-use interlocutor_tests::{CaptureServer, Captured, Reply, seed_example};
+use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V2};
 
-const SPEC: &str = "twilio-conversations-v2.yaml";
-const PATH: &str = "/v2/Conversations/{Sid}";
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
@@ -21,7 +19,7 @@ fn client(server: &CaptureServer) -> Client {
 }
 
 async fn send(patch: &types::ConversationPatch, sid: &str) -> Captured {
-    let example = seed_example(SPEC, PATH, "patch", "200");
+    let example = TWILIO_V2.example("200");
     let mut server = CaptureServer::start(Reply::json(200, &example)).await;
     client(&server)
         .patch_conversation_by_id(sid, patch)
@@ -132,7 +130,7 @@ fn metadata_values_are_limited_to_512_characters() {
 
 #[tokio::test]
 async fn seed_response_decodes() {
-    let example = seed_example(SPEC, PATH, "patch", "200");
+    let example = TWILIO_V2.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
     let conversation = client(&server)
         .patch_conversation_by_id("id", &types::ConversationPatch::default())
@@ -179,7 +177,7 @@ async fn seed_response_decodes() {
 #[tokio::test]
 async fn documented_errors_decode_into_the_typed_error() {
     for status in ["400", "404", "429", "500", "503"] {
-        let example = seed_example(SPEC, PATH, "patch", status);
+        let example = TWILIO_V2.example(status);
         let code: u16 = status.parse().unwrap();
         let server = CaptureServer::start(Reply::json(code, &example)).await;
         let client =
