@@ -428,6 +428,14 @@ pub async fn record_on_both_transports<C: interlocutor::ApiClient>(
     recorded
 }
 
+/// `http://127.0.0.1:<port>` for a port that was just free: nothing
+/// listens on it, so a connection to it is refused.
+pub fn refused_base_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let address = listener.local_addr().expect("local address");
+    format!("http://{address}")
+}
+
 /// `Basic base64(user:password)`, computed independently of the client.
 pub fn basic_authorization(user: &str, password: &str) -> String {
     use base64::Engine as _;

@@ -1,10 +1,10 @@
 //! Bird: `PATCH /workspaces/{workspaceId}/conversations/{conversationId}`, JSON.
 
 use interlocutor::bird::conversations::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
+use interlocutor::serde_json::json;
+use interlocutor::uuid::Uuid;
+use interlocutor::{Error, ErrorCode, ErrorKind, Open, Response};
 use interlocutor_tests::{BIRD, CaptureServer, Captured, Reply};
-use serde_json::json;
-use uuid::Uuid;
 
 const WORKSPACE: &str = "a1405560-c8d3-4b1a-877d-3f449ad95352";
 const CONVERSATION: &str = "907798f8-fd72-44d5-8042-fcc05c1bb570";
@@ -17,15 +17,11 @@ fn client(server: &CaptureServer) -> Client {
         .unwrap()
 }
 
-async fn send(body: &types::ConversationUpdate) -> Captured {
+async fn send(body: types::ConversationUpdate) -> Captured {
     let example = BIRD.example("200");
     let mut server = CaptureServer::start(Reply::json(200, &example)).await;
     client(&server)
-        .update_conversation(
-            &WORKSPACE.parse().unwrap(),
-            &CONVERSATION.parse().unwrap(),
-            body,
-        )
+        .update_conversation(WORKSPACE, CONVERSATION, body)
         .await
         .expect("the seed example decodes");
     let request = server.request().await;
@@ -43,16 +39,15 @@ async fn send(body: &types::ConversationUpdate) -> Captured {
 #[tokio::test]
 async fn every_field_set() {
     let attributes = json!({"my-attribute": "123"}).as_object().unwrap().clone();
-    let body = types::ConversationUpdate {
-        name: Some(Nullable::Value("new name".to_owned())),
-        description: Some(Nullable::Value("description".to_owned())),
-        status: Some(types::ConversationUpdateStatus::Closed),
-        visibility: Some(types::ConversationVisibility::Private),
-        accessibility: Some(types::ConversationAccessibility::RequestToJoin),
-        attributes: Some(types::ConversationAttributes(attributes)),
-    };
+    let body = types::ConversationUpdate::new()
+        .name("new name")
+        .description("description")
+        .status(types::ConversationUpdateStatus::Closed)
+        .visibility(types::ConversationVisibility::Private)
+        .accessibility(types::ConversationAccessibility::RequestToJoin)
+        .attributes(attributes);
     assert_eq!(
-        send(&body).await.body_text(),
+        send(body).await.body_text(),
         concat!(
             r#"{"accessibility":"request-to-join","attributes":{"my-attribute":"123"},"#,
             r#""description":"description","name":"new name","status":"closed","visibility":"private"}"#
@@ -62,19 +57,15 @@ async fn every_field_set() {
 
 #[tokio::test]
 async fn nullable_fields_cleared() {
-    let body = types::ConversationUpdate {
-        name: Some(Nullable::Null),
-        description: Some(Nullable::Null),
-        ..Default::default()
-    };
+    let body = types::ConversationUpdate::new()
+        .clear_name()
+        .clear_description();
     assert_eq!(
-        send(&body).await.body_text(),
+        send(body).await.body_text(),
         r#"{"description":null,"name":null}"#
     );
     assert_eq!(
-        send(&types::ConversationUpdate::default())
-            .await
-            .body_text(),
+        send(types::ConversationUpdate::new()).await.body_text(),
         "{}"
     );
 }
@@ -84,10 +75,9 @@ async fn seed_response_decodes() {
     let example = BIRD.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
     let conversation = client(&server)
-        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+        .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(conversation.id, CONVERSATION.parse::<Uuid>().unwrap());
     assert_eq!(
         conversation.accessibility,
@@ -96,7 +86,7 @@ async fn seed_response_decodes() {
     assert_eq!(conversation.featured_participants.len(), 3);
     assert_eq!(conversation.active_participant_count, 2);
     assert_eq!(conversation.platform_style, "email");
-    let last_message = conversation.last_message.unwrap();
+    let last_message = Response::into_inner(conversation).last_message.unwrap();
     assert_eq!(
         last_message.status,
         Some(Open::Known(types::MessagePreviewStatus::Delivered))
@@ -125,11 +115,12 @@ async fn documented_errors_decode_into_the_typed_error() {
         let server = CaptureServer::start(Reply::json(code, &example)).await;
         let error = Error::from(
             client(&server)
-                .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+                .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
                 .await
                 .unwrap_err(),
         );
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+        assert_eq!(error.provider(), Some("Bird"));
         assert_eq!(error.status(), Some(code));
         let expected = example["code"].as_str().unwrap().to_owned();
         assert_eq!(error.code(), Some(&ErrorCode::Bird(expected)));
@@ -140,7 +131,7 @@ async fn documented_errors_decode_into_the_typed_error() {
     let server = CaptureServer::start(Reply::json(422, &invalid)).await;
     let error = Error::from(
         client(&server)
-            .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+            .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
             .await
             .unwrap_err(),
     );

@@ -1,8 +1,11 @@
-//! What the facade promises beyond the generated code: building, regions, schemas.
-//! (Redaction and plain-http refusal are in `hostile_input.rs`.)
+//! What the facade promises beyond the generated code: building, regions,
+//! schemas, responses. (Redaction and plain-http refusal are in
+//! `hostile_input.rs`; errors are in `errors.rs`.)
 
+use interlocutor::serde_json::json;
+use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2::{self, types};
-use interlocutor::{BuildError, bird};
+use interlocutor::{BuildError, Open, Response, bird, twilio};
 
 #[test]
 fn credentials_of_the_wrong_kind_are_refused() {
@@ -46,4 +49,39 @@ fn request_and_response_types_emit_json_schemas() {
         required.contains(&serde_json::json!("accountId")),
         "{participant}"
     );
+}
+
+#[tokio::test]
+async fn a_response_keeps_the_http_status_beside_a_body_with_its_own_status() {
+    let transport = TestTransport::new();
+    transport.push(
+        ScriptedResponse::json(200, &json!({"id": "conv_1", "status": "CLOSED"}))
+            .header("twilio-request-id", "RQ0123456789abcdef0123456789abcdef"),
+    );
+    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap();
+    let client = conversations_v2::Client::builder(credentials)
+        .transport(transport)
+        .build()
+        .unwrap();
+    let close = types::ConversationPatch::new().status(types::ConversationStatus::Closed);
+    let response = client
+        .patch_conversation_by_id("conv_1", &close)
+        .await
+        .unwrap();
+    // `.status` is the conversation's; the HTTP status is `Response::status`.
+    assert_eq!(
+        response.status,
+        Some(Open::Known(types::ConversationStatus::Closed))
+    );
+    assert_eq!(Response::status(&response), 200);
+    assert_eq!(
+        Response::request_id(&response),
+        Some("RQ0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(
+        Response::headers(&response)["content-type"],
+        "application/json"
+    );
+    let conversation: types::Conversation = Response::into_inner(response);
+    assert_eq!(conversation.id.as_deref(), Some("conv_1"));
 }

@@ -1,9 +1,14 @@
 //! Bad and hostile input: garbage responses, unknown enum values, bad
 //! credentials, and secrets that must never be printed.
 
+use interlocutor::bird::conversations::types::ConversationUpdate;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
+use interlocutor::twilio::conversations_v1::types::UpdateUserConversationRequest;
+use interlocutor::twilio::conversations_v2::types::ConversationPatch;
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{BuildError, ClientBuilder, Error, ErrorKind, Open, RetryPolicy, bird, twilio};
+use interlocutor::{
+    BuildError, ClientBuilder, Error, ErrorKind, Open, Response, RetryPolicy, bird, twilio,
+};
 use interlocutor_tests::{BIRD, CaptureServer, Reply, TWILIO_V1, TWILIO_V2};
 use serde_json::json;
 use uuid::Uuid;
@@ -29,7 +34,7 @@ fn v2(transport: &TestTransport) -> conversations_v2::Client {
 /// The error of an empty patch, which the test expects to fail.
 async fn patch_error(client: &conversations_v2::Client) -> Error {
     let result = client
-        .patch_conversation_by_id("conv_1", &Default::default())
+        .patch_conversation_by_id("conv_1", ConversationPatch::new())
         .await;
     Error::from(result.expect_err("the call must fail"))
 }
@@ -181,7 +186,7 @@ async fn redirects_are_not_followed() {
             .build()
             .unwrap();
     let error = client
-        .update_user_conversation("u", "c", &Default::default())
+        .update_user_conversation("u", "c", UpdateUserConversationRequest::new())
         .await
         .unwrap_err();
     let error = Error::from(error);
@@ -224,11 +229,12 @@ async fn new_enum_values_and_extra_fields_still_decode() {
     conversation["brandNewField"] = json!({"anything": [1, 2]});
     let transport = TestTransport::new();
     transport.push(ScriptedResponse::json(200, &conversation));
-    let decoded = v2(&transport)
-        .patch_conversation_by_id("conv_1", &Default::default())
-        .await
-        .unwrap()
-        .into_inner();
+    let decoded = Response::into_inner(
+        v2(&transport)
+            .patch_conversation_by_id("conv_1", ConversationPatch::new())
+            .await
+            .unwrap(),
+    );
     assert_eq!(decoded.status, Some(Open::Unknown("ARCHIVED".to_owned())));
     let participant = &decoded.participants[0];
     assert_eq!(
@@ -249,11 +255,12 @@ async fn new_enum_values_and_extra_fields_still_decode() {
         .transport(transport)
         .build()
         .unwrap();
-    let decoded = client
-        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
-        .await
-        .unwrap()
-        .into_inner();
+    let decoded = Response::into_inner(
+        client
+            .update_conversation(Uuid::nil(), Uuid::nil(), ConversationUpdate::new())
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         decoded.featured_participants[0].type_.unknown(),
         Some("bot")
@@ -269,11 +276,12 @@ async fn new_enum_values_and_extra_fields_still_decode() {
             .transport(transport)
             .build()
             .unwrap();
-    let decoded = client
-        .update_user_conversation("u", "c", &Default::default())
-        .await
-        .unwrap()
-        .into_inner();
+    let decoded = Response::into_inner(
+        client
+            .update_user_conversation("u", "c", UpdateUserConversationRequest::new())
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         decoded.notification_level,
         Some(Open::Unknown("loud".to_owned()))
@@ -393,13 +401,14 @@ async fn no_public_type_prints_a_secret() {
     show(format!("{bird_client:?}"));
 
     let error = v2_client
-        .patch_conversation_by_id("conv_1", &Default::default())
+        .patch_conversation_by_id("conv_1", ConversationPatch::new())
         .await
         .unwrap_err();
     show(format!("{error:?}"));
     show(format!("{error}"));
     let error = Error::from(error);
     show(format!("{error:?}"));
+    show(format!("{error:#?}"));
     show(format!("{error}"));
 
     for request in transport.requests() {
@@ -413,12 +422,25 @@ async fn no_public_type_prints_a_secret() {
         .unwrap_err();
     show(format!("{wrong_kind:?}"));
     show(format!("{wrong_kind}"));
+    let wrong_kind = Error::from(wrong_kind);
+    show(format!("{wrong_kind:?}"));
+    show(format!("{wrong_kind:#?}"));
+    show(format!("{wrong_kind}"));
+    // A refused secret is named, never shown, once it is an `Error` too.
+    let refused = Error::from(twilio::account(ACCOUNT_SID, format!("{AUTH_TOKEN}\n")).unwrap_err());
+    show(format!("{refused:?}"));
+    show(format!("{refused:#?}"));
+    show(format!("{refused}"));
     let in_url_builder = conversations_v2::Client::builder(account).base_url(format!(
         "https://{ACCOUNT_SID}:{AUTH_TOKEN}@conversations.twilio.com"
     ));
     show(format!("{in_url_builder:?}"));
     let in_url = in_url_builder.build().unwrap_err();
     show(format!("{in_url:?}"));
+    show(format!("{in_url}"));
+    let in_url = Error::from(in_url);
+    show(format!("{in_url:?}"));
+    show(format!("{in_url:#?}"));
     show(format!("{in_url}"));
 
     // The encoded forms of the secrets must not leak either.
@@ -447,7 +469,7 @@ async fn path_parameters_never_leave_their_segment() {
     for sid in ["back\\slash", "a/../b", "%2e%2e", "...", "q?x=1#f"] {
         transport.push(ScriptedResponse::empty(204));
         let _ = client
-            .patch_conversation_by_id(sid, &Default::default())
+            .patch_conversation_by_id(sid, ConversationPatch::new())
             .await;
         let request = transport.last_request().unwrap();
         assert_eq!(
@@ -462,7 +484,7 @@ async fn path_parameters_never_leave_their_segment() {
         let sent_before = transport.requests().len();
         let error = Error::from(
             client
-                .patch_conversation_by_id(sid, &Default::default())
+                .patch_conversation_by_id(sid, ConversationPatch::new())
                 .await
                 .unwrap_err(),
         );

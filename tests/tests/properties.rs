@@ -1,9 +1,15 @@
 //! Property tests: any path parameter or string field makes a well-formed
-//! request that carries the value intact; any response never panics.
+//! request that carries the value intact, or, past a limit of the spec, is
+//! refused before anything is sent; any response never panics.
 
+use interlocutor::bird::conversations::types::ConversationUpdate;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
+use interlocutor::twilio::conversations_v1::types::UpdateUserConversationRequest;
+use interlocutor::twilio::conversations_v2::types::{
+    ConversationConfigurationPatch, ConversationPatch, StatusCallbackConfig,
+};
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{Error, ErrorKind, Nullable, RetryPolicy, bird, twilio};
+use interlocutor::{Error, ErrorKind, RetryPolicy, bird, twilio};
 use interlocutor_tests::decoded_segments;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -52,35 +58,109 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A metadata value: mostly short, sometimes either side of the spec's
+/// limit of 512 characters (counted in characters, not bytes).
+fn metadata_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => text(),
+        1 => (505usize..520, prop_oneof![Just('a'), Just('é'), Just('🚀')])
+            .prop_map(|(length, c)| std::iter::repeat_n(c, length).collect()),
+    ]
+}
+
+/// Metadata edits in order: `Some` sets a key, `None` deletes it. Up to 10
+/// of them, so the spec's limit of 8 set entries is crossed now and then.
+fn metadata_edits() -> impl Strategy<Value = Vec<(String, Option<String>)>> {
+    proptest::collection::vec(
+        (text(), proptest::option::weighted(0.8, metadata_value())),
+        0..=10,
+    )
+}
+
+/// A Conversations v2 client on `transport`, which answers one request with 204.
+fn v2_client(transport: &TestTransport) -> conversations_v2::Client {
+    transport.push(ScriptedResponse::empty(204));
+    conversations_v2::Client::builder(twilio_credentials())
+        .transport(transport.clone())
+        .build()
+        .unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn v2_sid_and_strings_survive_the_wire(sid in text(), name in text(), key in text(), value in text()) {
-        let value = value.chars().take(512).collect::<String>();
+    fn v2_sid_and_strings_survive_the_wire(sid in text(), name in text(), edits in metadata_edits()) {
         let transport = TestTransport::new();
-        transport.push(ScriptedResponse::empty(204));
-        let client = conversations_v2::Client::builder(twilio_credentials())
-            .transport(transport.clone())
-            .build()
-            .unwrap();
-        let patch = conversations_v2::types::ConversationPatch {
-            name: Some(Nullable::Value(name.clone())),
-            metadata: [(key.clone(), Some(value.parse().unwrap()))].into(),
-            ..Default::default()
-        };
+        let client = v2_client(&transport);
+        let mut patch = ConversationPatch::new().name(name.as_str());
+        for (key, value) in &edits {
+            patch = match value {
+                Some(value) => patch.set_metadata(key.as_str(), value.as_str()),
+                None => patch.remove_metadata(key.as_str()),
+            };
+        }
+        // The spec's limits: at most 8 keys set (a deletion does not count),
+        // each to at most 512 characters.
+        let set: Vec<&String> = patch.metadata.values().flatten().collect();
+        let too_many = set.len() > 8;
+        let too_long = set.iter().any(|value| value.chars().count() > 512);
         let result = runtime().block_on(client.patch_conversation_by_id(&sid, &patch));
-        if cannot_be_a_segment(&sid) {
+        if too_many || too_long || cannot_be_a_segment(&sid) {
             let error = Error::from(result.unwrap_err());
             prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
             prop_assert!(transport.requests().is_empty(), "nothing may be sent");
+            // A refused body names the field. (With a bad sid as well,
+            // which of the two is reported is not part of the contract.)
+            let message = error.message().unwrap_or_default();
+            if !cannot_be_a_segment(&sid) {
+                if too_many {
+                    prop_assert_eq!(
+                        message,
+                        format!("`metadata` sets {} entries; at most 8 are allowed", set.len())
+                    );
+                } else {
+                    prop_assert!(message.starts_with("`metadata"), "{}", error);
+                    prop_assert!(message.contains("is longer than 512 characters"), "{}", error);
+                }
+            }
             return Ok(());
         }
         let request = transport.last_request().unwrap();
         prop_assert_eq!(decoded_segments(&request.path), vec!["v2".to_owned(), "Conversations".to_owned(), sid]);
         let body = request.body_json().unwrap();
         prop_assert_eq!(&body["name"], &serde_json::Value::String(name));
-        prop_assert_eq!(&body["metadata"][key.as_str()], &serde_json::Value::String(value));
+        let sent = body.get("metadata").and_then(serde_json::Value::as_object);
+        prop_assert_eq!(sent.map_or(0, serde_json::Map::len), patch.metadata.len());
+        for (key, value) in &patch.metadata {
+            let expected = value.clone().map_or(serde_json::Value::Null, serde_json::Value::String);
+            prop_assert_eq!(&body["metadata"][key.as_str()], &expected);
+        }
+    }
+
+    #[test]
+    fn v2_status_callbacks_are_sent_up_to_the_limit(count in 0usize..=24, url in text()) {
+        let transport = TestTransport::new();
+        let client = v2_client(&transport);
+        let callbacks = vec![StatusCallbackConfig::new(url.as_str()); count];
+        let patch = ConversationPatch::new()
+            .configuration(ConversationConfigurationPatch::new().status_callbacks(callbacks));
+        let result = runtime().block_on(client.patch_conversation_by_id("conv_1", &patch));
+        if count > 20 {
+            let error = Error::from(result.unwrap_err());
+            prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            let expected =
+                format!("`configuration.statusCallbacks` has {count} items; at most 20 are allowed");
+            prop_assert_eq!(error.message(), Some(expected.as_str()));
+            prop_assert!(transport.requests().is_empty(), "nothing may be sent");
+            return Ok(());
+        }
+        let body = transport.last_request().unwrap().body_json().unwrap();
+        let sent = body["configuration"]["statusCallbacks"].as_array().unwrap();
+        prop_assert_eq!(sent.len(), count);
+        for callback in sent {
+            prop_assert_eq!(&callback["url"], &serde_json::Value::String(url.clone()));
+        }
     }
 
     #[test]
@@ -91,9 +171,9 @@ proptest! {
             .transport(transport.clone())
             .build()
             .unwrap();
-        let body = conversations_v1::types::UpdateUserConversationRequest {
-            last_read_message_index: Some(index.into()),
-            ..Default::default()
+        let body = match index {
+            Some(index) => UpdateUserConversationRequest::new().last_read_message_index(index),
+            None => UpdateUserConversationRequest::new().clear_last_read_message_index(),
         };
         let result = runtime().block_on(client.update_user_conversation(&user, &conversation, &body));
         if cannot_be_a_segment(&user) || cannot_be_a_segment(&conversation) {
@@ -121,13 +201,11 @@ proptest! {
             .unwrap();
         let mut attributes = serde_json::Map::new();
         attributes.insert(attribute.clone(), serde_json::Value::String(attribute.clone()));
-        let update = bird::conversations::types::ConversationUpdate {
-            name: Some(Nullable::Value(name.clone())),
-            description: Some(Nullable::Value(description.clone())),
-            attributes: Some(bird::conversations::types::ConversationAttributes(attributes)),
-            ..Default::default()
-        };
-        let _ = runtime().block_on(client.update_conversation(&Uuid::nil(), &Uuid::max(), &update));
+        let update = ConversationUpdate::new()
+            .name(name.as_str())
+            .description(description.as_str())
+            .attributes(attributes);
+        let _ = runtime().block_on(client.update_conversation(Uuid::nil(), Uuid::max(), &update));
         let body = transport.last_request().unwrap().body_json().unwrap();
         prop_assert_eq!(&body["name"], &serde_json::Value::String(name));
         prop_assert_eq!(&body["description"], &serde_json::Value::String(description));
@@ -160,7 +238,7 @@ proptest! {
             .retry_policy(RetryPolicy::disabled())
             .build()
             .unwrap();
-        let result = runtime().block_on(client.patch_conversation_by_id("c", &Default::default()));
+        let result = runtime().block_on(client.patch_conversation_by_id("c", ConversationPatch::new()));
         if let Err(error) = result {
             let error = Error::from(error);
             prop_assert!(!error.to_string().is_empty());

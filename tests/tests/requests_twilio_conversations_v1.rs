@@ -4,9 +4,9 @@
 //! Each case is recorded in process, sent again to a server on 127.0.0.1 to
 //! prove the record is the wire, and pinned as a YAML snapshot.
 
-use chrono::{DateTime, Utc};
+use interlocutor::Credentials;
+use interlocutor::chrono::{DateTime, FixedOffset};
 use interlocutor::twilio::conversations_v1::{Client, types};
-use interlocutor::{Credentials, FormNullable};
 use interlocutor_tests::{
     RecordedRequest, RequestSnapshot, TWILIO_V1, basic_authorization, decoded_segments,
     record_on_both_transports,
@@ -48,58 +48,48 @@ fn snapshot(request: &RecordedRequest) -> RequestSnapshot {
     RequestSnapshot::from(request)
 }
 
-fn utc(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .unwrap()
-        .with_timezone(&Utc)
+/// A timestamp with the offset it is written in; the setter takes it as is
+/// and the client sends it in UTC.
+fn at(rfc3339: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(rfc3339).unwrap()
 }
 
 #[tokio::test]
 async fn every_field_set() {
-    let body = Update {
-        notification_level: Some(Level::Muted),
-        last_read_timestamp: Some(utc("2023-05-04T09:42:00Z")),
-        last_read_message_index: Some(FormNullable::Value(42)),
-    };
+    let body = Update::new()
+        .notification_level(Level::Muted)
+        .last_read_timestamp(at("2023-05-04T09:42:00Z"))
+        .last_read_message_index(42);
     insta::assert_yaml_snapshot!("every_field_set", snapshot(&send(&body).await));
 }
 
 #[tokio::test]
 async fn each_field_alone() {
-    let level = Update {
-        notification_level: Some(Level::Default),
-        ..Default::default()
-    };
+    let level = Update::new().notification_level(Level::Default);
     insta::assert_yaml_snapshot!("only_notification_level", snapshot(&send(&level).await));
 
-    let timestamp = Update {
-        last_read_timestamp: Some(utc("2023-05-04T09:42:00Z")),
-        ..Default::default()
-    };
+    let timestamp = Update::new().last_read_timestamp(at("2023-05-04T09:42:00Z"));
     insta::assert_yaml_snapshot!(
         "only_last_read_timestamp",
         snapshot(&send(&timestamp).await)
     );
 
-    let index = Update {
-        last_read_message_index: Some(FormNullable::Value(0)),
-        ..Default::default()
-    };
+    let index = Update::new().last_read_message_index(0);
     insta::assert_yaml_snapshot!(
         "only_last_read_message_index_zero",
         snapshot(&send(&index).await)
     );
 
+    // `Update::default()` is `Update::new()`; kept as the snapshot's
+    // recorded expression.
     insta::assert_yaml_snapshot!("nothing_set", snapshot(&send(&Update::default()).await));
 }
 
 #[tokio::test]
 async fn message_index_cleared_next_to_index_unset() {
-    let cleared = Update {
-        last_read_message_index: Some(FormNullable::Null),
-        notification_level: Some(Level::Default),
-        ..Default::default()
-    };
+    let cleared = Update::new()
+        .clear_last_read_message_index()
+        .notification_level(Level::Default);
     let request = send(&cleared).await;
     assert_eq!(
         request.form_pairs().unwrap()[0],
@@ -107,10 +97,7 @@ async fn message_index_cleared_next_to_index_unset() {
     );
     insta::assert_yaml_snapshot!("message_index_cleared_with_empty_value", snapshot(&request));
 
-    let unset = Update {
-        notification_level: Some(Level::Default),
-        ..Default::default()
-    };
+    let unset = Update::new().notification_level(Level::Default);
     insta::assert_yaml_snapshot!("message_index_unset", snapshot(&send(&unset).await));
 }
 
@@ -120,20 +107,14 @@ async fn every_notification_level() {
         (Level::Default, "notification_level_default"),
         (Level::Muted, "notification_level_muted"),
     ] {
-        let body = Update {
-            notification_level: Some(level),
-            ..Default::default()
-        };
+        let body = Update::new().notification_level(level);
         insta::assert_yaml_snapshot!(name, snapshot(&send(&body).await));
     }
 }
 
 #[tokio::test]
 async fn timestamps_go_out_in_utc() {
-    let offset = Update {
-        last_read_timestamp: Some(utc("2024-05-06T07:08:09+02:00")),
-        ..Default::default()
-    };
+    let offset = Update::new().last_read_timestamp(at("2024-05-06T07:08:09+02:00"));
     let request = send(&offset).await;
     assert_eq!(
         request.form_pairs().unwrap(),
@@ -144,10 +125,7 @@ async fn timestamps_go_out_in_utc() {
     );
     insta::assert_yaml_snapshot!("timestamp_with_non_utc_offset", snapshot(&request));
 
-    let fractional = Update {
-        last_read_timestamp: Some(utc("2024-05-06T07:08:09.123456-03:30")),
-        ..Default::default()
-    };
+    let fractional = Update::new().last_read_timestamp(at("2024-05-06T07:08:09.123456-03:30"));
     let request = send(&fractional).await;
     assert_eq!(
         request.form_pairs().unwrap(),
@@ -170,7 +148,7 @@ async fn path_parameters_stay_one_segment() {
     for (value, name) in cases {
         // The same hostile value as the user (an identity) and as the
         // conversation (a unique name).
-        let request = send_with(account(), value, value, &Update::default()).await;
+        let request = send_with(account(), value, value, &Update::new()).await;
         assert_eq!(
             decoded_segments(&request.path),
             ["v1", "Users", value, "Conversations", value],
@@ -182,10 +160,7 @@ async fn path_parameters_stay_one_segment() {
 
 #[tokio::test]
 async fn credentials_account_sid_and_api_key() {
-    let body = Update {
-        notification_level: Some(Level::Muted),
-        ..Default::default()
-    };
+    let body = Update::new().notification_level(Level::Muted);
     let with_account = send_with(account(), USER, CONVERSATION, &body).await;
     assert_eq!(
         with_account.header("authorization"),

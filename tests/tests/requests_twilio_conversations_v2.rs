@@ -4,10 +4,8 @@
 //! server on 127.0.0.1 to prove the record is the wire, and pinned as a
 //! YAML snapshot named after what it shows.
 
-use std::collections::BTreeMap;
-
+use interlocutor::Credentials;
 use interlocutor::twilio::conversations_v2::{Client, types};
-use interlocutor::{Credentials, Nullable};
 use interlocutor_tests::{
     RecordedRequest, RequestSnapshot, TWILIO_V2, basic_authorization, decoded_segments,
     record_on_both_transports,
@@ -46,119 +44,72 @@ fn snapshot(request: &RecordedRequest) -> RequestSnapshot {
     RequestSnapshot::from(request)
 }
 
-fn callback(url: &str, method: Option<Method>) -> Callback {
-    Callback {
-        url: url.to_owned(),
-        method,
-    }
-}
-
-fn callbacks(list: Option<Nullable<Vec<Callback>>>) -> Option<ConfigurationPatch> {
-    Some(ConfigurationPatch {
-        status_callbacks: list,
-    })
-}
-
 #[tokio::test]
 async fn every_field_set() {
-    let patch = Patch {
-        name: Some(Nullable::Value("Support Chat".to_owned())),
-        status: Some(Status::Inactive),
-        configuration: callbacks(Some(Nullable::Value(vec![callback(
-            "https://example.com/events",
-            Some(Method::Post),
-        )]))),
-        metadata: BTreeMap::from([
-            ("priority".to_owned(), Some("high".parse().unwrap())),
-            ("legacyTicket".to_owned(), None),
-        ]),
-    };
+    let patch = Patch::new()
+        .name("Support Chat")
+        .status(Status::Inactive)
+        .configuration(ConfigurationPatch::new().status_callbacks(vec![
+            Callback::new("https://example.com/events").method(Method::Post),
+        ]))
+        .set_metadata("priority", "high")
+        .remove_metadata("legacyTicket");
     insta::assert_yaml_snapshot!("every_field_set", snapshot(&send(&patch).await));
 }
 
 #[tokio::test]
 async fn each_field_alone() {
-    let name = Patch {
-        name: Some(Nullable::Value("Support Chat".to_owned())),
-        ..Default::default()
-    };
+    let name = Patch::new().name("Support Chat");
     insta::assert_yaml_snapshot!("only_name", snapshot(&send(&name).await));
 
-    let status = Patch {
-        status: Some(Status::Closed),
-        ..Default::default()
-    };
+    let status = Patch::new().status(Status::Closed);
     insta::assert_yaml_snapshot!("only_status", snapshot(&send(&status).await));
 
-    let configuration = Patch {
-        configuration: callbacks(Some(Nullable::Value(vec![callback(
-            "https://example.com/events",
-            None,
-        )]))),
-        ..Default::default()
-    };
+    let configuration = Patch::new().configuration(
+        ConfigurationPatch::new()
+            .status_callbacks(vec![Callback::new("https://example.com/events")]),
+    );
     insta::assert_yaml_snapshot!(
         "only_configuration_one_callback_without_method",
         snapshot(&send(&configuration).await)
     );
 
-    let metadata = Patch {
-        metadata: BTreeMap::from([("priority".to_owned(), Some("high".parse().unwrap()))]),
-        ..Default::default()
-    };
+    let metadata = Patch::new().set_metadata("priority", "high");
     insta::assert_yaml_snapshot!("only_metadata", snapshot(&send(&metadata).await));
 
-    insta::assert_yaml_snapshot!("nothing_set", snapshot(&send(&Patch::default()).await));
+    insta::assert_yaml_snapshot!("nothing_set", snapshot(&send(&Patch::new()).await));
 }
 
 #[tokio::test]
 async fn name_cleared_next_to_name_unset() {
-    let cleared = Patch {
-        name: Some(Nullable::Null),
-        status: Some(Status::Active),
-        ..Default::default()
-    };
+    let cleared = Patch::new().clear_name().status(Status::Active);
     insta::assert_yaml_snapshot!("name_cleared_with_null", snapshot(&send(&cleared).await));
-    let unset = Patch {
-        status: Some(Status::Active),
-        ..Default::default()
-    };
+    let unset = Patch::new().status(Status::Active);
     insta::assert_yaml_snapshot!("name_unset", snapshot(&send(&unset).await));
 }
 
 #[tokio::test]
 async fn status_callbacks_cleared_emptied_unset_and_doubled() {
-    let null = Patch {
-        configuration: callbacks(Some(Nullable::Null)),
-        ..Default::default()
-    };
+    let null = Patch::new().configuration(ConfigurationPatch::new().clear_status_callbacks());
     insta::assert_yaml_snapshot!(
         "status_callbacks_cleared_with_null",
         snapshot(&send(&null).await)
     );
 
-    let empty = Patch {
-        configuration: callbacks(Some(Nullable::Value(Vec::new()))),
-        ..Default::default()
-    };
+    let empty = Patch::new().configuration(ConfigurationPatch::new().status_callbacks(Vec::new()));
     insta::assert_yaml_snapshot!(
         "status_callbacks_cleared_with_empty_list",
         snapshot(&send(&empty).await)
     );
 
-    let unset = Patch {
-        configuration: callbacks(None),
-        ..Default::default()
-    };
+    // The configuration object is sent, with nothing in it.
+    let unset = Patch::new().configuration(ConfigurationPatch::new());
     insta::assert_yaml_snapshot!("status_callbacks_unset", snapshot(&send(&unset).await));
 
-    let two = Patch {
-        configuration: callbacks(Some(Nullable::Value(vec![
-            callback("https://example.com/post", Some(Method::Post)),
-            callback("https://example.com/get?team=a&b=c", Some(Method::Get)),
-        ]))),
-        ..Default::default()
-    };
+    let two = Patch::new().configuration(ConfigurationPatch::new().status_callbacks(vec![
+        Callback::new("https://example.com/post").method(Method::Post),
+        Callback::new("https://example.com/get?team=a&b=c").method(Method::Get),
+    ]));
     insta::assert_yaml_snapshot!(
         "two_status_callbacks_post_and_get",
         snapshot(&send(&two).await)
@@ -167,10 +118,7 @@ async fn status_callbacks_cleared_emptied_unset_and_doubled() {
 
 #[tokio::test]
 async fn metadata_key_deleted_with_null() {
-    let patch = Patch {
-        metadata: BTreeMap::from([("legacyTicket".to_owned(), None)]),
-        ..Default::default()
-    };
+    let patch = Patch::new().remove_metadata("legacyTicket");
     insta::assert_yaml_snapshot!(
         "metadata_key_deleted_with_null",
         snapshot(&send(&patch).await)
@@ -184,10 +132,7 @@ async fn every_status_value() {
         (Status::Inactive, "status_inactive"),
         (Status::Closed, "status_closed"),
     ] {
-        let patch = Patch {
-            status: Some(status),
-            ..Default::default()
-        };
+        let patch = Patch::new().status(status);
         insta::assert_yaml_snapshot!(name, snapshot(&send(&patch).await));
     }
 }
@@ -195,11 +140,9 @@ async fn every_status_value() {
 #[tokio::test]
 async fn unicode_and_reserved_characters_in_strings() {
     let text = "Café ☕ 🚀 a&b=c+d?e#f/g h";
-    let patch = Patch {
-        name: Some(Nullable::Value(text.to_owned())),
-        metadata: BTreeMap::from([(format!("key {text}"), Some(text.parse().unwrap()))]),
-        ..Default::default()
-    };
+    let patch = Patch::new()
+        .name(text)
+        .set_metadata(format!("key {text}"), text);
     let request = send(&patch).await;
     let body = request.body_json().unwrap();
     assert_eq!(body["name"], text);
@@ -215,7 +158,7 @@ async fn path_parameters_stay_one_segment() {
         ("é#frag", "sid_with_accent_and_hash"),
         ("a%2Fb", "sid_already_escaped"),
     ] {
-        let request = send_with(account(), sid, &Patch::default()).await;
+        let request = send_with(account(), sid, &Patch::new()).await;
         assert_eq!(
             decoded_segments(&request.path),
             ["v2", "Conversations", sid],
@@ -227,10 +170,7 @@ async fn path_parameters_stay_one_segment() {
 
 #[tokio::test]
 async fn credentials_account_sid_and_api_key() {
-    let patch = Patch {
-        status: Some(Status::Active),
-        ..Default::default()
-    };
+    let patch = Patch::new().status(Status::Active);
     let with_account = send_with(account(), SID, &patch).await;
     assert_eq!(
         with_account.header("authorization"),

@@ -4,7 +4,7 @@
 
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{Error, RetryPolicy, bird, twilio};
+use interlocutor::{Error, Response, RetryPolicy, bird, twilio};
 use interlocutor_tests::{BIRD, TWILIO_V1, TWILIO_V2};
 use serde::Serialize;
 use uuid::Uuid;
@@ -26,9 +26,9 @@ async fn v2(response: ScriptedResponse) -> Result<conversations_v2::types::Conve
         .build()
         .unwrap();
     let result = client
-        .patch_conversation_by_id("conv_1", &Default::default())
+        .patch_conversation_by_id("conv_1", conversations_v2::types::ConversationPatch::new())
         .await;
-    result.map(|r| r.into_inner()).map_err(Error::from)
+    result.map(Response::into_inner).map_err(Error::from)
 }
 
 async fn v1(
@@ -40,9 +40,13 @@ async fn v1(
         .build()
         .unwrap();
     let result = client
-        .update_user_conversation("user", "conversation", &Default::default())
+        .update_user_conversation(
+            "user",
+            "conversation",
+            conversations_v1::types::UpdateUserConversationRequest::new(),
+        )
         .await;
-    result.map(|r| r.into_inner()).map_err(Error::from)
+    result.map(Response::into_inner).map_err(Error::from)
 }
 
 async fn bird(
@@ -54,9 +58,13 @@ async fn bird(
         .build()
         .unwrap();
     let result = client
-        .update_conversation(&Uuid::nil(), &Uuid::nil(), &Default::default())
+        .update_conversation(
+            Uuid::nil(),
+            Uuid::nil(),
+            bird::conversations::types::ConversationUpdate::new(),
+        )
         .await;
-    result.map(|r| r.into_inner()).map_err(Error::from)
+    result.map(Response::into_inner).map_err(Error::from)
 }
 
 /// What an error snapshot shows: every accessor, and the message.

@@ -36,10 +36,7 @@ fn observed(
 }
 
 fn patch() -> types::ConversationPatch {
-    types::ConversationPatch {
-        name: Some(interlocutor::Nullable::Value("Support".to_owned())),
-        ..Default::default()
-    }
+    types::ConversationPatch::new().name("Support")
 }
 
 #[tokio::test]
@@ -225,15 +222,9 @@ async fn retries_can_be_turned_off() {
 
 #[tokio::test]
 async fn connection_failures_are_retried_then_reported() {
-    // A port that was just free: nothing listens on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let (builder, events) = observed(
         Client::builder(credentials())
-            .base_url(format!("http://127.0.0.1:{port}"))
+            .base_url(interlocutor_tests::refused_base_url())
             .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5))),
     );
     let error = builder

@@ -1,8 +1,8 @@
 //! Twilio Conversations v1: `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`, form.
 
-use chrono::{DateTime, Utc};
+use interlocutor::chrono::DateTime;
 use interlocutor::twilio::conversations_v1::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, FormNullable, Open, RetryPolicy};
+use interlocutor::{Error, ErrorCode, ErrorKind, Open, Response, RetryPolicy};
 use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V1};
 
 const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
@@ -17,7 +17,7 @@ fn client(server: &CaptureServer) -> Client {
 }
 
 async fn send(
-    body: &types::UpdateUserConversationRequest,
+    body: types::UpdateUserConversationRequest,
     user: &str,
     conversation: &str,
 ) -> Captured {
@@ -45,12 +45,11 @@ fn assert_envelope(request: &Captured, target: &str) {
 #[tokio::test]
 async fn every_field_set_with_the_timestamp_converted_to_utc() {
     let read_at = DateTime::parse_from_rfc3339("2024-05-06T07:08:09+02:00").unwrap();
-    let body = types::UpdateUserConversationRequest {
-        last_read_message_index: Some(FormNullable::Value(42)),
-        last_read_timestamp: Some(read_at.with_timezone(&Utc)),
-        notification_level: Some(types::NotificationLevel::Muted),
-    };
-    let request = send(&body, "a/b c?d", "100% sure").await;
+    let body = types::UpdateUserConversationRequest::new()
+        .last_read_message_index(42)
+        .last_read_timestamp(read_at)
+        .notification_level(types::NotificationLevel::Muted);
+    let request = send(body, "a/b c?d", "100% sure").await;
     assert_envelope(
         &request,
         "/v1/Users/a%2Fb%20c%3Fd/Conversations/100%25%20sure",
@@ -64,12 +63,10 @@ async fn every_field_set_with_the_timestamp_converted_to_utc() {
 
 #[tokio::test]
 async fn nullable_index_cleared_with_an_empty_value() {
-    let body = types::UpdateUserConversationRequest {
-        last_read_message_index: Some(FormNullable::Null),
-        notification_level: Some(types::NotificationLevel::Default),
-        ..Default::default()
-    };
-    let request = send(&body, "US0123456789abcdef0123456789abcdef", "support-room").await;
+    let body = types::UpdateUserConversationRequest::new()
+        .clear_last_read_message_index()
+        .notification_level(types::NotificationLevel::Default);
+    let request = send(body, "US0123456789abcdef0123456789abcdef", "support-room").await;
     assert_envelope(
         &request,
         "/v1/Users/US0123456789abcdef0123456789abcdef/Conversations/support-room",
@@ -79,8 +76,8 @@ async fn nullable_index_cleared_with_an_empty_value() {
         "LastReadMessageIndex=&NotificationLevel=default"
     );
 
-    let nothing = types::UpdateUserConversationRequest::default();
-    assert_eq!(send(&nothing, "u", "c").await.body_text(), "");
+    let nothing = types::UpdateUserConversationRequest::new();
+    assert_eq!(send(nothing, "u", "c").await.body_text(), "");
 }
 
 #[tokio::test]
@@ -88,10 +85,10 @@ async fn seed_response_decodes() {
     let example = TWILIO_V1.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
     let user_conversation = client(&server)
-        .update_user_conversation("u", "c", &Default::default())
+        .update_user_conversation("u", "c", types::UpdateUserConversationRequest::new())
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
+    assert_eq!(Response::status(&user_conversation), 200);
     // "string" breaks the documented `^AC[0-9a-fA-F]{32}$`: still accepted.
     assert_eq!(user_conversation.account_sid.as_deref(), Some("string"));
     assert_eq!(
@@ -130,11 +127,12 @@ async fn documented_errors_decode_into_the_typed_error() {
                 .unwrap();
         let error = Error::from(
             client
-                .update_user_conversation("u", "c", &Default::default())
+                .update_user_conversation("u", "c", types::UpdateUserConversationRequest::new())
                 .await
                 .unwrap_err(),
         );
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+        assert_eq!(error.provider(), Some("Twilio"));
         assert_eq!(error.status(), Some(status));
         let expected = if status == 404 { 20404 } else { 20500 };
         assert_eq!(error.code(), Some(&ErrorCode::Twilio(expected)));

@@ -1,9 +1,7 @@
 //! Twilio Conversations v2: `PATCH /v2/Conversations/{Sid}`, JSON.
 
-use std::collections::BTreeMap;
-
 use interlocutor::twilio::conversations_v2::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open};
+use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open, Response};
 use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V2};
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -48,21 +46,17 @@ fn assert_envelope(request: &Captured, target: &str) {
 
 #[tokio::test]
 async fn every_field_set() {
-    let metadata = BTreeMap::from([
-        ("priority".to_owned(), Some("high".parse().unwrap())),
-        ("legacyTicket".to_owned(), None),
-    ]);
-    let patch = types::ConversationPatch {
-        name: Some(Nullable::Value("Support Chat".to_owned())),
-        status: Some(types::ConversationStatus::Inactive),
-        configuration: Some(types::ConversationConfigurationPatch {
-            status_callbacks: Some(Nullable::Value(vec![types::StatusCallbackConfig {
-                url: "https://example.com/events".to_owned(),
-                method: Some(types::StatusCallbackConfigMethod::Post),
-            }])),
-        }),
-        metadata,
-    };
+    let patch = types::ConversationPatch::new()
+        .name("Support Chat")
+        .status(types::ConversationStatus::Inactive)
+        .configuration(
+            types::ConversationConfigurationPatch::new().status_callbacks(vec![
+                types::StatusCallbackConfig::new("https://example.com/events")
+                    .method(types::StatusCallbackConfigMethod::Post),
+            ]),
+        )
+        .set_metadata("priority", "high")
+        .remove_metadata("legacyTicket");
     let request = send(&patch, "a/b c?d").await;
     assert_envelope(&request, "/v2/Conversations/a%2Fb%20c%3Fd");
     assert_eq!(
@@ -77,13 +71,9 @@ async fn every_field_set() {
 
 #[tokio::test]
 async fn nullable_fields_cleared() {
-    let patch = types::ConversationPatch {
-        name: Some(Nullable::Null),
-        configuration: Some(types::ConversationConfigurationPatch {
-            status_callbacks: Some(Nullable::Null),
-        }),
-        ..Default::default()
-    };
+    let patch = types::ConversationPatch::new()
+        .clear_name()
+        .configuration(types::ConversationConfigurationPatch::new().clear_status_callbacks());
     let request = send(&patch, "conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2").await;
     assert_envelope(
         &request,
@@ -97,46 +87,58 @@ async fn nullable_fields_cleared() {
 
 #[tokio::test]
 async fn empty_callback_list_and_unset_fields() {
-    let clear_callbacks = types::ConversationPatch {
-        configuration: Some(types::ConversationConfigurationPatch {
-            status_callbacks: Some(Nullable::Value(Vec::new())),
-        }),
-        ..Default::default()
-    };
+    let clear_callbacks = types::ConversationPatch::new()
+        .configuration(types::ConversationConfigurationPatch::new().status_callbacks(Vec::new()));
     let request = send(&clear_callbacks, "sid").await;
     assert_eq!(
         request.body_text(),
         r#"{"configuration":{"statusCallbacks":[]}}"#
     );
 
-    let nothing = types::ConversationPatch::default();
+    let nothing = types::ConversationPatch::new();
     assert_eq!(send(&nothing, "sid").await.body_text(), "{}");
 }
 
-#[test]
-fn metadata_values_are_limited_to_512_characters() {
+/// The limit is checked when the call is made: 512 characters (here 1024
+/// bytes) are sent, 513 are refused before anything goes on the wire.
+#[tokio::test]
+async fn metadata_values_are_limited_to_512_characters() {
     let longest = "é".repeat(512);
-    assert!(
-        longest
-            .parse::<types::ConversationPatchMetadataValue>()
-            .is_ok()
+    let patch = types::ConversationPatch::new().set_metadata("tier", longest.as_str());
+    let request = send(&patch, "sid").await;
+    assert_eq!(
+        request.body_text(),
+        format!(r#"{{"metadata":{{"tier":"{longest}"}}}}"#)
     );
-    let too_long = "a".repeat(513);
-    let error = too_long
-        .parse::<types::ConversationPatchMetadataValue>()
-        .unwrap_err();
-    assert_eq!(error.to_string(), "longer than 512 characters");
+
+    let example = TWILIO_V2.example("200");
+    let mut server = CaptureServer::start(Reply::json(200, &example)).await;
+    let too_long = types::ConversationPatch::new().set_metadata("tier", "a".repeat(513));
+    let error = Error::from(
+        client(&server)
+            .patch_conversation_by_id("sid", too_long)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert_eq!(
+        error.message(),
+        Some("`metadata.tier` is longer than 512 characters (513)")
+    );
+    assert_eq!(error.status(), None);
+    assert!(server.received().is_empty(), "nothing is sent");
 }
 
 #[tokio::test]
 async fn seed_response_decodes() {
     let example = TWILIO_V2.example("200");
     let server = CaptureServer::start(Reply::json(200, &example)).await;
-    let conversation = client(&server)
-        .patch_conversation_by_id("id", &types::ConversationPatch::default())
-        .await
-        .unwrap()
-        .into_inner();
+    let conversation = Response::into_inner(
+        client(&server)
+            .patch_conversation_by_id("id", types::ConversationPatch::new())
+            .await
+            .unwrap(),
+    );
     // Not an `AC…` SID, and the client still accepts it.
     assert_eq!(
         conversation.account_id.as_deref(),
@@ -188,7 +190,7 @@ async fn documented_errors_decode_into_the_typed_error() {
                 .unwrap();
         let error = Error::from(
             client
-                .patch_conversation_by_id("missing", &types::ConversationPatch::default())
+                .patch_conversation_by_id("missing", types::ConversationPatch::new())
                 .await
                 .unwrap_err(),
         );

@@ -142,6 +142,8 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<(String, Vec<String>), Str
     })?;
     let mut fixes = GeneratedCodeFixes::default();
     fixes.visit_file_mut(&mut file);
+    crate::surface::apply(&mut file, &spec.original)
+        .map_err(|error| format!("{shown}: {error}"))?;
     Ok((prettyplease::unparse(&file), fixes.json_responses))
 }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod codegen;
 mod output;
 mod spec;
+mod surface;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>

@@ -12,6 +12,11 @@
 //!   property of a request body becomes `Option<Nullable<T>>` (JSON) or
 //!   `Option<FormNullable<T>>` (form), so "clear" (`null`) and "leave
 //!   unchanged" (absent) differ.
+//! - **Request constraints are checked, not typed.** Lengths, patterns,
+//!   sizes and ranges are removed before typify runs, so request fields are
+//!   plain types whose setters cannot fail; the generator's `Validate`
+//!   impls (see `surface`) check them, from the document as written, before
+//!   a request is sent.
 //! - **Responses are liberal.** Length, pattern, size and range constraints
 //!   are dropped from schemas only responses use: providers' own examples
 //!   break them (`"accountId": "ZGkrHSypTsudrGkmdpJJ"`) and a client must
@@ -32,6 +37,9 @@ pub const RUNTIME_CRATE: &str = "interlocutor-runtime";
 /// A spec that passed every check, rewritten and ready for progenitor.
 pub struct Spec {
     pub openapi: openapiv3::OpenAPI,
+    /// The document as written, before the rewrites: the request
+    /// constraints the generated checks are made from.
+    pub original: Value,
     pub title: String,
     pub default_base_url: String,
     pub security: Security,
@@ -84,11 +92,13 @@ pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
     let default_base_url = default_base_url(&doc).map_err(|error| format!("{shown}: {error}"))?;
     let security = security(&doc).map_err(|error| format!("{shown}: {error}"))?;
 
+    let original = doc.clone();
     rewrite(&mut doc).map_err(|error| format!("{shown}: {error}"))?;
     let openapi = serde_json::from_value(doc)
         .map_err(|error| format!("{shown}: internal error after rewriting the spec: {error}"))?;
     Ok(Spec {
         openapi,
+        original,
         title,
         default_base_url,
         security,
@@ -654,7 +664,10 @@ fn describe_sides(sides: &[Side]) -> String {
 fn rewrite_for(schema: &mut Value, side: Side, name: &str, hoisted: &mut Hoisted) {
     match side {
         Side::Request { form } => {
-            walk_inline_mut(schema, &mut |s| wrap_nullable_properties(s, form))
+            // Constraints first, while nullable properties are still in
+            // place: the generated `Validate` impls check them instead.
+            walk_inline_mut(schema, &mut strip_constraints);
+            walk_inline_mut(schema, &mut |s| wrap_nullable_properties(s, form));
         }
         Side::Response => {
             walk_inline_mut(schema, &mut relax);
@@ -828,7 +841,7 @@ fn wrap_error_bodies(doc: &mut Value) -> Result<(), String> {
 }
 
 /// Keywords that only narrow which values are valid, not their type.
-const RESPONSE_RELAXED: [&str; 11] = [
+const CONSTRAINTS: [&str; 11] = [
     "pattern",
     "minLength",
     "maxLength",
@@ -842,11 +855,18 @@ const RESPONSE_RELAXED: [&str; 11] = [
     "exclusiveMaximum",
 ];
 
-fn relax(schema: &mut Value) {
+/// Removes the keywords that only narrow which values are valid.
+fn strip_constraints(schema: &mut Value) {
     if let Some(map) = schema.as_object_mut() {
-        for key in RESPONSE_RELAXED {
+        for key in CONSTRAINTS {
             map.remove(key);
         }
+    }
+}
+
+fn relax(schema: &mut Value) {
+    strip_constraints(schema);
+    if let Some(map) = schema.as_object_mut() {
         // Extra fields in a response are not an error.
         if map.get("additionalProperties") == Some(&Value::Bool(false)) {
             map.remove("additionalProperties");

@@ -15,6 +15,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BirdError {
         ///A machine-readable error code, such as `InvalidPayload`.
         pub code: ::std::string::String,
@@ -39,6 +40,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ContactAnnotation {
         ///The contact's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,6 +54,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Conversation {
         pub accessibility: ::interlocutor_runtime::Open<ConversationAccessibility>,
         ///The number of active participants.
@@ -115,6 +118,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationAccessibility {
         #[serde(rename = "open")]
         Open,
@@ -210,6 +214,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationStatus {
         #[serde(rename = "active")]
         Active,
@@ -265,6 +270,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConversationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accessibility: ::std::option::Option<ConversationAccessibility>,
@@ -307,6 +313,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationUpdateStatus {
         #[serde(rename = "active")]
         Active,
@@ -363,6 +370,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationVisibility {
         #[serde(rename = "public")]
         Public,
@@ -413,6 +421,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MessagePreview {
         ///When the message was created (RFC 3339).
         #[serde(
@@ -447,6 +456,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MessagePreviewContent {
         ///The first words of the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -466,6 +476,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum MessagePreviewStatus {
         #[serde(rename = "accepted")]
         Accepted,
@@ -533,6 +544,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct MessageRecipient {
         #[serde(
             rename = "contactAnnotation",
@@ -572,6 +584,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Participant {
         ///The participant's avatar, or an empty string.
         #[serde(
@@ -605,6 +618,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ParticipantContact {
         ///The kind of identifier, such as `emailaddress` or `phonenumber`.
         #[serde(
@@ -645,6 +659,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ParticipantType {
         #[serde(rename = "contact")]
         Contact,
@@ -727,6 +742,752 @@ pub mod types {
             }
         }
     }
+    impl BirdError {
+        ///A `BirdError` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            code: impl ::std::convert::Into<::std::string::String>,
+            message: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                code: ::std::convert::Into::into(code),
+                details: ::std::default::Default::default(),
+                message: ::std::convert::Into::into(message),
+            }
+        }
+        ///Sets `code`.
+        ///
+        ///A machine-readable error code, such as `InvalidPayload`.
+        pub fn code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets the entry `key` of `details` to `value`.
+        ///
+        ///For validation errors, the problems found, keyed by the path of the field.
+        pub fn set_details(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.details
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+        ///Sets `message`.
+        ///
+        ///A human-readable explanation.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl ContactAnnotation {
+        ///A `ContactAnnotation` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                name: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `name`.
+        ///
+        ///The contact's name.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl Conversation {
+        ///A `Conversation` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            accessibility: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationAccessibility>,
+            >,
+            active_participant_count: impl ::std::convert::Into<i64>,
+            channel_id: impl ::std::convert::Into<::uuid::Uuid>,
+            created_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+            featured_participants: impl ::std::convert::Into<
+                ::std::vec::Vec<Participant>,
+            >,
+            id: impl ::std::convert::Into<::uuid::Uuid>,
+            platform_style: impl ::std::convert::Into<::std::string::String>,
+            status: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStatus>,
+            >,
+            updated_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+            visibility: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationVisibility>,
+            >,
+        ) -> Self {
+            Self {
+                accessibility: ::std::convert::Into::into(accessibility),
+                active_participant_count: ::std::convert::Into::into(
+                    active_participant_count,
+                ),
+                attributes: ::std::default::Default::default(),
+                channel_id: ::std::convert::Into::into(channel_id),
+                created_at: ::std::convert::Into::into(created_at),
+                description: ::std::default::Default::default(),
+                featured_participants: ::std::convert::Into::into(featured_participants),
+                id: ::std::convert::Into::into(id),
+                initiating_participant: ::std::default::Default::default(),
+                last_message: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                pending_participant_count: ::std::default::Default::default(),
+                platform_style: ::std::convert::Into::into(platform_style),
+                status: ::std::convert::Into::into(status),
+                updated_at: ::std::convert::Into::into(updated_at),
+                visibility: ::std::convert::Into::into(visibility),
+            }
+        }
+        ///Sets `accessibility`.
+        ///
+        pub fn accessibility(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationAccessibility>,
+            >,
+        ) -> Self {
+            self.accessibility = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `activeParticipantCount`.
+        ///
+        ///The number of active participants.
+        pub fn active_participant_count(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.active_participant_count = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `attributes`.
+        ///
+        pub fn attributes(
+            mut self,
+            value: impl ::std::convert::Into<ConversationAttributes>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets the entry `key` of `attributes` to `value`.
+        pub fn set_attributes(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.attributes
+                .get_or_insert_with(|| ConversationAttributes(::serde_json::Map::new()))
+                .0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+        ///Sets `channelId`.
+        ///
+        ///The channel the conversation belongs to.
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::uuid::Uuid>,
+        ) -> Self {
+            self.channel_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `createdAt`.
+        ///
+        ///When the conversation was created (RFC 3339).
+        pub fn created_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.created_at = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `description`.
+        ///
+        ///Description of the conversation.
+        pub fn description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `featuredParticipants`.
+        ///
+        ///A few participants of the conversation, to show in a list.
+        pub fn featured_participants(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Participant>>,
+        ) -> Self {
+            self.featured_participants = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///The conversation ID.
+        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `initiatingParticipant`.
+        ///
+        pub fn initiating_participant(
+            mut self,
+            value: impl ::std::convert::Into<Participant>,
+        ) -> Self {
+            self.initiating_participant = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `lastMessage`.
+        ///
+        pub fn last_message(
+            mut self,
+            value: impl ::std::convert::Into<MessagePreview>,
+        ) -> Self {
+            self.last_message = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `name`.
+        ///
+        ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `pendingParticipantCount`.
+        ///
+        ///The number of participants invited but not yet joined.
+        pub fn pending_participant_count(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.pending_participant_count = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `platformStyle`.
+        ///
+        ///The communication style of the platform, such as `email`.
+        pub fn platform_style(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.platform_style = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `status`.
+        ///
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStatus>,
+            >,
+        ) -> Self {
+            self.status = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `updatedAt`.
+        ///
+        ///When the conversation was last updated (RFC 3339).
+        pub fn updated_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.updated_at = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `visibility`.
+        ///
+        pub fn visibility(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationVisibility>,
+            >,
+        ) -> Self {
+            self.visibility = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl ConversationUpdate {
+        ///A `ConversationUpdate` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                accessibility: ::std::default::Default::default(),
+                attributes: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+                visibility: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `accessibility`.
+        ///
+        pub fn accessibility(
+            mut self,
+            value: impl ::std::convert::Into<ConversationAccessibility>,
+        ) -> Self {
+            self.accessibility = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `attributes`.
+        ///
+        pub fn attributes(
+            mut self,
+            value: impl ::std::convert::Into<ConversationAttributes>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets the entry `key` of `attributes` to `value`.
+        pub fn set_attributes(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.attributes
+                .get_or_insert_with(|| ConversationAttributes(::serde_json::Map::new()))
+                .0
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+        ///Sets `description`.
+        ///
+        ///Description of the conversation.
+        pub fn description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Value(
+                    ::std::convert::Into::into(value),
+                ),
+            );
+            self
+        }
+        ///Clears `description`: sends it as `null`.
+        pub fn clear_description(mut self) -> Self {
+            self.description = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Null,
+            );
+            self
+        }
+        ///Sets `name`.
+        ///
+        ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Value(
+                    ::std::convert::Into::into(value),
+                ),
+            );
+            self
+        }
+        ///Clears `name`: sends it as `null`.
+        pub fn clear_name(mut self) -> Self {
+            self.name = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Null,
+            );
+            self
+        }
+        ///Sets `status`.
+        ///
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<ConversationUpdateStatus>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `visibility`.
+        ///
+        pub fn visibility(
+            mut self,
+            value: impl ::std::convert::Into<ConversationVisibility>,
+        ) -> Self {
+            self.visibility = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl MessagePreview {
+        ///A `MessagePreview` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(id: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+            Self {
+                created_at: ::std::default::Default::default(),
+                id: ::std::convert::Into::into(id),
+                preview: ::std::default::Default::default(),
+                recipients: ::std::default::Default::default(),
+                sender: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `createdAt`.
+        ///
+        ///When the message was created (RFC 3339).
+        pub fn created_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.created_at = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///The message ID.
+        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `preview`.
+        ///
+        pub fn preview(
+            mut self,
+            value: impl ::std::convert::Into<MessagePreviewContent>,
+        ) -> Self {
+            self.preview = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `recipients`.
+        ///
+        ///Who the message was sent to.
+        pub fn recipients(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<MessageRecipient>>,
+        ) -> Self {
+            self.recipients = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `sender`.
+        ///
+        pub fn sender(mut self, value: impl ::std::convert::Into<Participant>) -> Self {
+            self.sender = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `status`.
+        ///
+        ///The delivery status of the message.
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessagePreviewStatus>,
+            >,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `type`.
+        ///
+        ///The message type, such as `text` or `html`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessagePreviewContent {
+        ///A `MessagePreviewContent` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                text: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `text`.
+        ///
+        ///The first words of the message.
+        pub fn text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessageRecipient {
+        ///A `MessageRecipient` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                contact_annotation: ::std::default::Default::default(),
+                id: ::std::default::Default::default(),
+                identifier_key: ::std::default::Default::default(),
+                identifier_value: ::std::default::Default::default(),
+                platform_address: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `contactAnnotation`.
+        ///
+        pub fn contact_annotation(
+            mut self,
+            value: impl ::std::convert::Into<ContactAnnotation>,
+        ) -> Self {
+            self.contact_annotation = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///The recipient's participant ID.
+        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+            self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `identifierKey`.
+        ///
+        ///The kind of identifier, such as `emailaddress`.
+        pub fn identifier_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identifier_key = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `identifierValue`.
+        ///
+        ///The identifier.
+        pub fn identifier_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identifier_value = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `platformAddress`.
+        ///
+        ///The address on the channel's platform.
+        pub fn platform_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.platform_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `type`.
+        ///
+        ///How the message was addressed to this recipient, such as `to`.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl Participant {
+        ///A `Participant` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<::uuid::Uuid>,
+            type_: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantType>,
+            >,
+        ) -> Self {
+            Self {
+                avatar_url: ::std::default::Default::default(),
+                contact: ::std::default::Default::default(),
+                display_name: ::std::default::Default::default(),
+                id: ::std::convert::Into::into(id),
+                status: ::std::default::Default::default(),
+                type_: ::std::convert::Into::into(type_),
+            }
+        }
+        ///Sets `avatarUrl`.
+        ///
+        ///The participant's avatar, or an empty string.
+        pub fn avatar_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.avatar_url = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `contact`.
+        ///
+        pub fn contact(
+            mut self,
+            value: impl ::std::convert::Into<ParticipantContact>,
+        ) -> Self {
+            self.contact = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `displayName`.
+        ///
+        ///The name shown for the participant.
+        pub fn display_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.display_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///The participant ID.
+        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `status`.
+        ///
+        ///The participant's status in the conversation, such as `active`.
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `type`.
+        ///
+        ///The kind of participant.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantType>,
+            >,
+        ) -> Self {
+            self.type_ = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl ParticipantContact {
+        ///A `ParticipantContact` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                identifier_key: ::std::default::Default::default(),
+                identifier_value: ::std::default::Default::default(),
+                platform_address: ::std::default::Default::default(),
+                platform_address_selector: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `identifierKey`.
+        ///
+        ///The kind of identifier, such as `emailaddress` or `phonenumber`.
+        pub fn identifier_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identifier_key = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `identifierValue`.
+        ///
+        ///The identifier.
+        pub fn identifier_value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identifier_value = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `platformAddress`.
+        ///
+        ///The address on the channel's platform.
+        pub fn platform_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.platform_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `platformAddressSelector`.
+        ///
+        ///The selector used to pick the platform address.
+        pub fn platform_address_selector(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.platform_address_selector = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ::interlocutor_runtime::Validate for ConversationUpdate {
+        fn validate_at(
+            &self,
+            at: &::interlocutor_runtime::Field<'_>,
+        ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
+            let _ = at;
+            ::std::result::Result::Ok(())
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Bird Conversations
@@ -796,18 +1557,7 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Update conversation
-
-Update a conversation's properties
-
-Sends a `PATCH` request to `/workspaces/{workspaceId}/conversations/{conversationId}`
-
-Arguments:
-- `workspace_id`: The workspace ID
-- `conversation_id`: The conversation ID
-- `body`
-*/
-    pub async fn update_conversation<'a>(
+    async fn raw_update_conversation<'a>(
         &'a self,
         workspace_id: &'a ::uuid::Uuid,
         conversation_id: &'a ::uuid::Uuid,
@@ -864,4 +1614,49 @@ Arguments:
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl Client {
+    /**Update conversation
+
+Update a conversation's properties
+
+Sends a `PATCH` request to `/workspaces/{workspaceId}/conversations/{conversationId}`
+
+Arguments:
+- `workspace_id`: The workspace ID
+- `conversation_id`: The conversation ID
+- `body`
+*/
+    pub async fn update_conversation(
+        &self,
+        workspace_id: impl ::std::fmt::Display,
+        conversation_id: impl ::std::fmt::Display,
+        body: impl ::std::borrow::Borrow<types::ConversationUpdate>,
+    ) -> Result<
+        ::interlocutor_runtime::Response<types::Conversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::BirdError>>,
+    > {
+        let workspace_id: ::uuid::Uuid = ::interlocutor_runtime::path_param(
+                "workspace_id",
+                &workspace_id,
+            )
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        let conversation_id: ::uuid::Uuid = ::interlocutor_runtime::path_param(
+                "conversation_id",
+                &conversation_id,
+            )
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        let body: &types::ConversationUpdate = ::std::borrow::Borrow::borrow(&body);
+        ::interlocutor_runtime::Validate::validate(body)
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        self.raw_update_conversation(&workspace_id, &conversation_id, body)
+            .await
+            .map(::interlocutor_runtime::Response::from)
+    }
 }

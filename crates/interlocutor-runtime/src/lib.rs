@@ -15,6 +15,9 @@
 //!   "clear this field" apart from "leave it unchanged";
 //! - [`Open`] and [`ErrorBody`], which let responses carry enum values and
 //!   error bodies the spec does not list;
+//! - [`Response`], a decoded body with its status, headers and request id;
+//! - [`Validate`], which generated request types implement to check the
+//!   constraints their spec documents before anything is sent;
 //! - with the `testing` feature, [`testing::TestTransport`], an in-process
 //!   transport that records requests and answers from a script.
 
@@ -24,9 +27,11 @@ mod context;
 mod nullable;
 mod open;
 mod path;
+mod response;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod validate;
 
 pub use auth::{CredentialError, Credentials, SecurityScheme};
 pub use builder::{
@@ -37,7 +42,9 @@ pub use context::{BodyTooLarge, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;
+pub use response::{REQUEST_ID_HEADERS, Response, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
+pub use validate::{Field, Invalid, Validate, path_param};
 
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.

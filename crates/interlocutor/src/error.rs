@@ -4,42 +4,58 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use interlocutor_runtime::{BodyTooLarge, ErrorBody, RawBody, is_retryable_status};
+use interlocutor_runtime::{
+    BodyTooLarge, BuildError, CredentialError, ErrorBody, Invalid, RawBody, is_retryable_status,
+};
 use progenitor_client::Error as ClientError;
 use reqwest::header::HeaderMap;
 
-/// What went wrong with a call, from any client of this crate.
+/// `Result<T, interlocutor::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, at any step: credentials, building a client, or a call.
 ///
-/// Every generated method returns progenitor's `Error<ErrorBody<E>>`;
-/// `?` in a function returning `interlocutor::Error` (or `Error::from`)
-/// turns it into this:
+/// Every step converts into it with `?`: a [`CredentialError`] from
+/// `twilio::from_env()`, a [`BuildError`] from `Client::builder(..).build()`,
+/// and the error of every generated method (progenitor's
+/// `Error<ErrorBody<E>>`, which also carries a request refused before it was
+/// sent because a value breaks its spec). Its `Display` is one line saying
+/// what failed; the underlying cause, if any, is its `source()`. Its `Debug`,
+/// which `main` prints, is that line and the causes, bounded in size.
 ///
 /// ```no_run
 /// # #[cfg(feature = "bird")]
-/// # async fn demo(client: interlocutor::bird::conversations::Client) {
+/// # async fn demo() -> interlocutor::Result<()> {
 /// use interlocutor::{Error, ErrorKind};
-/// use interlocutor::bird::conversations::types::ConversationUpdate;
+/// use interlocutor::bird::{self, conversations::{Client, types::ConversationUpdate}};
 ///
-/// let (workspace, conversation) = (uuid::Uuid::nil(), uuid::Uuid::nil());
-/// match client.update_conversation(&workspace, &conversation, &ConversationUpdate::default()).await {
+/// let client = Client::builder(bird::from_env()?).build()?;
+/// let workspace = "b4e02c85-c6d2-4b15-8885-e09671799c61";
+/// let conversation = "67e4d358-ca94-421e-98b7-448860df9d33";
+/// let update = ConversationUpdate::new().name("Refund");
+/// match client.update_conversation(workspace, conversation, update).await {
 ///     Ok(updated) => println!("{}", updated.id),
 ///     Err(error) => {
 ///         let error = Error::from(error);
 ///         if error.kind() == ErrorKind::Api && error.status() == Some(422) {
-///             for (field, problems) in error.details() {
-///                 eprintln!("{field}: {}", problems.join(", "));
-///             }
+///             eprintln!("refused: {:?}", error.details());
 ///         } else if error.is_retryable() {
 ///             // rate limited or unavailable even after the built-in retries
+///         } else {
+///             return Err(error);
 ///         }
 ///     }
 /// }
+/// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// The fields of an [`Error`], boxed so that `Result<T, Error>` stays one
+/// pointer wide (clippy's `result_large_err` in callers' code).
+struct Details {
     kind: ErrorKind,
-    provider: &'static str,
+    provider: Option<&'static str>,
     status: Option<u16>,
     code: Option<ErrorCode>,
     message: Option<String>,
@@ -48,6 +64,8 @@ pub struct Error {
     request_id: Option<String>,
     raw_body: Option<String>,
     retryable: bool,
+    /// For a transport error, what failed in a few words.
+    transport_failure: Option<&'static str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -66,8 +84,16 @@ pub enum ErrorKind {
     ResponseTooLarge,
     /// No usable response: the connection failed, timed out or broke.
     Transport,
-    /// The request could not be built or sent as described.
+    /// The request was refused before it was sent: a value breaks a
+    /// constraint of the spec (the message names the field), or a path
+    /// parameter cannot be sent.
     InvalidRequest,
+    /// Credentials were refused when they were made or read from the
+    /// environment (the message names the value, never shows it).
+    Credentials,
+    /// A client could not be built: its base URL, application name or HTTP
+    /// client was refused.
+    Configuration,
 }
 
 /// The provider's own error code.
@@ -112,14 +138,19 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// Response headers that carry the provider's request id.
-const REQUEST_ID_HEADERS: [&str; 3] = ["twilio-request-id", "x-request-id", "request-id"];
-
-impl Error {
+impl Details {
     fn new(kind: ErrorKind, provider: &'static str) -> Self {
         Self {
+            provider: Some(provider),
+            ..Self::local(kind)
+        }
+    }
+
+    /// An error of a step before any provider was involved.
+    fn local(kind: ErrorKind) -> Self {
+        Self {
             kind,
-            provider,
+            provider: None,
             status: None,
             code: None,
             message: None,
@@ -128,50 +159,70 @@ impl Error {
             request_id: None,
             raw_body: None,
             retryable: false,
+            transport_failure: None,
             source: None,
         }
     }
+}
 
+impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
+    }
+
+    /// `"Twilio"` or `"Bird"`, for an error of a call.
+    pub fn provider(&self) -> Option<&'static str> {
+        self.0.provider
     }
 
     /// The HTTP status, when a response arrived. (A success whose JSON has
     /// the wrong shape is reported by progenitor without its status.)
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
+    }
+
+    /// For a request refused before it was sent, the field at fault as the
+    /// provider names it (`metadata.tier`, `workspace_id`).
+    pub fn field(&self) -> Option<&str> {
+        if self.0.kind != ErrorKind::InvalidRequest {
+            return None;
+        }
+        // `Invalid`'s text, which is how the generated methods pass it on:
+        // "`field` problem".
+        let message = self.0.message.as_deref()?.strip_prefix('`')?;
+        message.split_once("` ").map(|(field, _)| field)
     }
 
     /// The provider's error code.
     pub fn code(&self) -> Option<&ErrorCode> {
-        self.code.as_ref()
+        self.0.code.as_ref()
     }
 
     /// The provider's message, or what went wrong here.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
 
     /// Twilio's `more_info` link to the error code's documentation.
     pub fn more_info(&self) -> Option<&str> {
-        self.more_info.as_deref()
+        self.0.more_info.as_deref()
     }
 
     /// Bird's validation problems, keyed by the path of the field.
     pub fn details(&self) -> &BTreeMap<String, Vec<String>> {
-        &self.details
+        &self.0.details
     }
 
     /// The provider's id for the request (`Twilio-Request-Id`), to quote
     /// to their support.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
 
     /// The response body as received, when it was not the documented shape.
     pub fn raw_body(&self) -> Option<&str> {
-        self.raw_body.as_deref()
+        self.0.raw_body.as_deref()
     }
 
     /// Whether trying again later may succeed: rate limiting (429),
@@ -181,16 +232,15 @@ impl Error {
     /// as the request may have been processed (these operations are safe
     /// to repeat, so calling again is fine).
     pub fn is_retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
+}
 
+impl Details {
     fn with_response(mut self, status: u16, headers: &HeaderMap) -> Self {
         self.status = Some(status);
         self.retryable = is_retryable_status(status);
-        self.request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(str::to_owned);
+        self.request_id = interlocutor_runtime::request_id(headers).map(str::to_owned);
         self
     }
 
@@ -225,26 +275,26 @@ impl Error {
 impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
     fn from(error: ClientError<ErrorBody<T>>) -> Self {
         let provider = T::PROVIDER;
-        match error {
+        Error::from(match error {
             ClientError::ErrorResponse(response) => {
                 let status = response.status().as_u16();
-                let base =
-                    Error::new(ErrorKind::Api, provider).with_response(status, response.headers());
+                let base = Details::new(ErrorKind::Api, provider)
+                    .with_response(status, response.headers());
                 base.with_body(response.into_inner())
             }
             ClientError::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
-                let base = Error::new(ErrorKind::UnexpectedResponse, provider)
+                let base = Details::new(ErrorKind::UnexpectedResponse, provider)
                     .with_response(status, response.headers());
                 if let Some(BodyTooLarge { limit }) = response.extensions().get() {
-                    return Error {
+                    return Error::from(Details {
                         kind: ErrorKind::ResponseTooLarge,
                         message: Some(format!(
                             "the response body is larger than the limit of {limit} bytes; it was \
                              not read"
                         )),
                         ..base
-                    };
+                    });
                 }
                 let raw = response
                     .extensions()
@@ -258,48 +308,63 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
                         Err(error) => error.to_string(),
                         Ok(_) => "the body is not the documented shape".to_owned(),
                     };
-                    return Error {
+                    return Error::from(Details {
                         kind: ErrorKind::InvalidResponse,
                         message: Some(problem),
                         raw_body: raw_text(),
                         ..base
-                    };
+                    });
                 }
                 // An undocumented status may still carry the provider's
                 // error body (a Twilio 401 does).
                 match serde_json::from_slice::<ErrorBody<T>>(&raw) {
                     Ok(body @ ErrorBody::Documented(_)) => base.with_body(body),
                     _ if raw.is_empty() => base,
-                    _ => Error {
+                    _ => Details {
                         raw_body: raw_text(),
                         ..base
                     },
                 }
             }
-            ClientError::InvalidResponsePayload(bytes, source) => Error {
+            ClientError::InvalidResponsePayload(bytes, source) => Details {
                 message: Some(source.to_string()),
                 raw_body: Some(String::from_utf8_lossy(&bytes).into_owned()),
-                ..Error::new(ErrorKind::InvalidResponse, provider)
+                ..Details::new(ErrorKind::InvalidResponse, provider)
             }
             .with_source(source),
             ClientError::CommunicationError(source)
             | ClientError::ResponseBodyError(source)
-            | ClientError::InvalidUpgrade(source) => Error {
+            | ClientError::InvalidUpgrade(source) => Details {
                 retryable: source.is_connect() || source.is_timeout(),
                 status: source.status().map(|s| s.as_u16()),
                 message: Some(source_chain(&source)),
-                ..Error::new(ErrorKind::Transport, provider)
+                transport_failure: Some(if source.is_timeout() {
+                    "timed out"
+                } else if source.is_connect() {
+                    "could not connect"
+                } else if source.is_body() || source.is_decode() {
+                    "the response broke off"
+                } else {
+                    "the request failed"
+                }),
+                ..Details::new(ErrorKind::Transport, provider)
             }
             .with_source(source),
-            ClientError::InvalidRequest(message) => Error {
+            ClientError::InvalidRequest(message) => Details {
                 message: Some(message),
-                ..Error::new(ErrorKind::InvalidRequest, provider)
+                ..Details::new(ErrorKind::InvalidRequest, provider)
             },
-            ClientError::Custom(message) => Error {
+            ClientError::Custom(message) => Details {
                 message: Some(message),
-                ..Error::new(ErrorKind::InvalidResponse, provider)
+                ..Details::new(ErrorKind::InvalidResponse, provider)
             },
-        }
+        })
+    }
+}
+
+impl From<Details> for Error {
+    fn from(details: Details) -> Self {
+        Error(Box::new(details))
     }
 }
 
@@ -326,41 +391,43 @@ fn excerpt(text: &str, limit: usize) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let provider = self.provider;
-        let status = self
+        let this = &*self.0;
+        let provider = this.provider.unwrap_or("the provider");
+        let status = this
             .status
             .map(|s| format!(" (HTTP {s})"))
             .unwrap_or_default();
-        match self.kind {
+        match this.kind {
             ErrorKind::Api => {
                 write!(f, "{provider} error")?;
-                if let Some(code) = &self.code {
+                if let Some(code) = &this.code {
                     write!(f, " {code}")?;
                 }
                 write!(f, "{status}")?;
-                if let Some(message) = &self.message {
+                if let Some(message) = &this.message {
                     write!(f, ": {message}")?;
                 }
-                for (field, problems) in &self.details {
+                for (field, problems) in &this.details {
                     write!(f, "; {field}: {}", problems.join(", "))?;
                 }
-                if let Some(link) = &self.more_info {
+                if let Some(link) = &this.more_info {
                     write!(f, " (see {link})")?;
                 }
             }
             ErrorKind::UnexpectedResponse => {
                 write!(f, "unexpected response from {provider}{status}")?;
-                match &self.raw_body {
+                match &this.raw_body {
                     Some(body) => write!(f, ": {}", excerpt(body, 200))?,
                     None => write!(f, " with an empty body")?,
                 }
             }
             ErrorKind::InvalidResponse => {
                 write!(f, "could not read the {provider} response{status}")?;
-                if let Some(message) = &self.message {
+                // With a source, the decoder's message is the source's.
+                if let Some(message) = this.message.as_ref().filter(|_| this.source.is_none()) {
                     write!(f, ": {message}")?;
                 }
-                if let Some(body) = self.raw_body.as_deref().filter(|b| !b.is_empty()) {
+                if let Some(body) = this.raw_body.as_deref().filter(|b| !b.is_empty()) {
                     write!(f, " (body: {})", excerpt(body, 200))?;
                 }
             }
@@ -368,32 +435,132 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "{provider}: {}",
-                    self.message.as_deref().unwrap_or_default()
+                    this.message.as_deref().unwrap_or_default()
                 )?;
             }
             ErrorKind::Transport => {
+                // What the transport said is the source, not repeated here.
                 write!(f, "could not complete the request to {provider}")?;
-                if let Some(message) = &self.message {
-                    write!(f, ": {message}")?;
+                if let Some(what) = this.transport_failure {
+                    write!(f, " ({what})")?;
                 }
             }
             ErrorKind::InvalidRequest => {
-                write!(f, "invalid request to {provider}")?;
-                if let Some(message) = &self.message {
+                match this.provider {
+                    Some(provider) => write!(f, "invalid request to {provider}")?,
+                    None => f.write_str("invalid request")?,
+                }
+                if let Some(message) = &this.message {
+                    write!(f, ": {message}")?;
+                }
+            }
+            ErrorKind::Credentials => {
+                write!(f, "invalid credentials")?;
+                if let Some(message) = &this.message {
+                    write!(f, ": {message}")?;
+                }
+            }
+            ErrorKind::Configuration => {
+                write!(f, "cannot build the client")?;
+                if let Some(message) = &this.message {
                     write!(f, ": {message}")?;
                 }
             }
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &this.request_id {
             write!(f, " [request {id}]")?;
         }
         Ok(())
     }
 }
 
+/// The longest raw body `Debug` shows: enough to recognise an HTML error
+/// page, never the 10 MiB a response may hold.
+const DEBUG_BODY_LIMIT: usize = 500;
+
+impl fmt::Debug for Error {
+    /// `{:?}` (what `main` prints when it returns an error): the `Display`
+    /// line, then the chain of causes. `{:#?}`: every field, the raw body
+    /// cut to a few hundred characters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let this = &*self.0;
+        if f.alternate() {
+            return f
+                .debug_struct("Error")
+                .field("kind", &this.kind)
+                .field("provider", &this.provider)
+                .field("status", &this.status)
+                .field("code", &this.code)
+                .field("message", &this.message)
+                .field("more_info", &this.more_info)
+                .field("details", &this.details)
+                .field("request_id", &this.request_id)
+                .field(
+                    "raw_body",
+                    &this
+                        .raw_body
+                        .as_deref()
+                        .map(|body| excerpt(body, DEBUG_BODY_LIMIT)),
+                )
+                .field("retryable", &this.retryable)
+                .field("source", &this.source)
+                .finish();
+        }
+        write!(f, "{self}")?;
+        let mut cause = std::error::Error::source(self);
+        if cause.is_some() {
+            f.write_str("\n\nCaused by:")?;
+        }
+        let mut index = 0;
+        while let Some(error) = cause {
+            write!(
+                f,
+                "\n    {index}: {}",
+                excerpt(&error.to_string(), DEBUG_BODY_LIMIT)
+            )?;
+            cause = error.source();
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
+impl From<CredentialError> for Error {
+    fn from(error: CredentialError) -> Self {
+        Error::from(Details {
+            message: Some(error.to_string()),
+            ..Details::local(ErrorKind::Credentials)
+        })
+    }
+}
+
+impl From<Invalid> for Error {
+    /// A value that breaks its spec, found by calling
+    /// [`Validate::validate`](crate::Validate::validate) yourself.
+    fn from(invalid: Invalid) -> Self {
+        Error::from(Details {
+            message: Some(invalid.to_string()),
+            ..Details::local(ErrorKind::InvalidRequest)
+        })
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(error: BuildError) -> Self {
+        match error {
+            BuildError::Credentials(error) => Error::from(error),
+            other => Error::from(Details {
+                message: Some(other.to_string()),
+                ..Details::local(ErrorKind::Configuration)
+            }),
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|source| source as &(dyn std::error::Error + 'static))
     }

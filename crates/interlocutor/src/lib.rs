@@ -16,44 +16,57 @@
 //! module, then `Client::builder(credentials)`, which checks them and the
 //! base URL once. The client adds auth and a `User-Agent` to each request,
 //! retries rate limits and outages as its [`RetryPolicy`] says, and bounds
-//! the size of what it reads. Its errors convert, with `?`, into one flat
-//! [`Error`]. With the `testing` feature, `interlocutor::testing` answers requests in
-//! process so you can test the code that makes them.
+//! the size of what it reads. Every step converts with `?` into one
+//! [`Error`] ([`Result`] for short). With the `testing` feature,
+//! `interlocutor::testing` answers requests in process so you can test the
+//! code that makes them.
 //!
-//! # PATCH: set, clear, or leave alone
+//! # Requests: set, clear, or leave alone
 //!
-//! A nullable field of a request body is an `Option<Nullable<T>>`:
-//! `None` leaves the field out of the request (unchanged),
-//! `Some(Nullable::Null)` sends an explicit null (cleared) and
-//! `Some(Nullable::Value(v))` sets it. Twilio v1's form body uses
-//! [`FormNullable`], whose null is sent as an empty value (`Key=`).
+//! Request types are built with `new()` and one method per field, taking
+//! plain values (`.name("Support")`). A field the spec lets be null also has
+//! `clear_<field>()`, which sends an explicit null (Twilio v1's form body:
+//! an empty value, `Key=`); a field you do not touch is left out of the
+//! request and so left unchanged. A merge-patch map has `set_<map>(key,
+//! value)` and `remove_<map>(key)`. Values are checked against the spec's
+//! constraints (lengths, counts, patterns) when the call is made, and a
+//! value that breaks one is an [`ErrorKind::InvalidRequest`] naming the
+//! field, before anything is sent.
 //!
 //! ```no_run
 //! # #[cfg(feature = "twilio-conversations-v2")]
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use interlocutor::Nullable;
+//! # async fn demo() -> interlocutor::Result<()> {
 //! use interlocutor::twilio::{self, conversations_v2::{Client, types}};
+//! use interlocutor::Response;
 //!
 //! let client = Client::builder(twilio::from_env()?).build()?;
-//! let patch = types::ConversationPatch {
-//!     name: Some(Nullable::Null), // clear the name
-//!     status: Some(types::ConversationStatus::Closed),
-//!     ..Default::default() // everything else stays as it is
-//! };
+//! let patch = types::ConversationPatch::new()
+//!     .clear_name()                                // "name": null
+//!     .status(types::ConversationStatus::Closed);  // everything else stays
 //! let conversation = client
-//!     .patch_conversation_by_id("conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2", &patch)
+//!     .patch_conversation_by_id("conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2", patch)
 //!     .await?;
-//! println!("{:?}", conversation.status);
+//! println!("{:?} (request {:?})", conversation.status, Response::request_id(&conversation));
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Every struct and enum of `types` is `#[non_exhaustive]`: a field or enum
+//! value added to a spec is a minor release for code written this way.
+//! Operations return a [`Response`], which dereferences to the decoded body
+//! and keeps the HTTP status, headers and request id beside it.
 
-pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields};
+pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields, Result};
 pub use interlocutor_runtime::{
     ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ErrorBody, FormNullable, Nullable, Open,
-    RetryEvent, RetryPolicy, RetryReason, SecurityScheme,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ErrorBody, FormNullable, Invalid,
+    Nullable, Open, Response, RetryEvent, RetryPolicy, RetryReason, SecurityScheme, Validate,
 };
+
+/// The crates whose types appear in the clients' API (timestamps, Bird's
+/// ids, free-form JSON), re-exported so that `interlocutor` is the only
+/// dependency you need and the versions always match.
+pub use {chrono, serde_json, uuid};
 
 /// The HTTP client the generated clients use, for
 /// `ClientBuilder::http_client` and for reading `ResponseValue` headers.

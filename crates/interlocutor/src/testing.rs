@@ -10,11 +10,11 @@
 //! ```
 //! # #[cfg(all(feature = "twilio-conversations-v2", feature = "testing"))]
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn main() -> interlocutor::Result<()> {
+//! use interlocutor::serde_json::json;
 //! use interlocutor::testing::{ScriptedResponse, TestTransport};
 //! use interlocutor::twilio::{self, conversations_v2::{Client, types}};
-//! use interlocutor::{Error, ErrorCode, Nullable, Open};
-//! use serde_json::json;
+//! use interlocutor::{Error, ErrorCode};
 //!
 //! let transport = TestTransport::new();
 //! transport
@@ -30,13 +30,11 @@
 //! let client = Client::builder(credentials).transport(transport.clone()).build()?;
 //!
 //! // The code under test:
-//! let close = types::ConversationPatch {
-//!     status: Some(types::ConversationStatus::Closed),
-//!     name: Some(Nullable::Null),
-//!     ..Default::default()
-//! };
+//! let close = types::ConversationPatch::new()
+//!     .status(types::ConversationStatus::Closed)
+//!     .clear_name();
 //! let closed = client.patch_conversation_by_id("conv_1", &close).await?;
-//! assert_eq!(closed.status, Some(Open::Known(types::ConversationStatus::Closed)));
+//! assert!(closed.status.as_ref().is_some_and(|status| *status == types::ConversationStatus::Closed));
 //! let missing = client.patch_conversation_by_id("conv/2", &close).await.unwrap_err();
 //! let missing = Error::from(missing);
 //! assert_eq!(missing.status(), Some(404));

@@ -21,6 +21,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationState {
         #[serde(rename = "inactive")]
         Inactive,
@@ -81,6 +82,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum NotificationLevel {
         #[serde(rename = "default")]
         Default,
@@ -132,6 +134,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TwilioError {
         ///Twilio-specific error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -155,6 +158,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UpdateUserConversationRequest {
         ///The index of the last Message in the Conversation that the Participant has read. Null (sent as an empty value) clears it.
         #[serde(
@@ -191,6 +195,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UserConversation {
         ///The unique ID of the Account responsible for this conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -264,6 +269,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UserConversationLinks {
         ///The conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,6 +287,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct UserConversationTimers {
         ///When the conversation is closed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -323,6 +330,428 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl TwilioError {
+        ///A `TwilioError` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                code: ::std::default::Default::default(),
+                message: ::std::default::Default::default(),
+                more_info: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `code`.
+        ///
+        ///Twilio-specific error code.
+        pub fn code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.code = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `message`.
+        ///
+        ///Error message.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `more_info`.
+        ///
+        ///Link to the error code's reference page.
+        pub fn more_info(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.more_info = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `status`.
+        ///
+        ///HTTP response status code.
+        pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl UpdateUserConversationRequest {
+        ///A `UpdateUserConversationRequest` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                last_read_message_index: ::std::default::Default::default(),
+                last_read_timestamp: ::std::default::Default::default(),
+                notification_level: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `LastReadMessageIndex`.
+        ///
+        ///The index of the last Message in the Conversation that the Participant has read. Null (sent as an empty value) clears it.
+        pub fn last_read_message_index(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.last_read_message_index = ::std::option::Option::Some(
+                ::interlocutor_runtime::FormNullable::Value(
+                    ::std::convert::Into::into(value),
+                ),
+            );
+            self
+        }
+        ///Clears `LastReadMessageIndex`: sends it as an empty value (`Key=`), a form's null.
+        pub fn clear_last_read_message_index(mut self) -> Self {
+            self.last_read_message_index = ::std::option::Option::Some(
+                ::interlocutor_runtime::FormNullable::Null,
+            );
+            self
+        }
+        ///Sets `LastReadTimestamp`.
+        ///
+        ///The date of the last message read in conversation by the user, given in ISO 8601 format (sent in UTC).
+        pub fn last_read_timestamp(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.last_read_timestamp = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `NotificationLevel`.
+        ///
+        pub fn notification_level(
+            mut self,
+            value: impl ::std::convert::Into<NotificationLevel>,
+        ) -> Self {
+            self.notification_level = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl UserConversation {
+        ///A `UserConversation` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                account_sid: ::std::default::Default::default(),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                conversation_sid: ::std::default::Default::default(),
+                conversation_state: ::std::default::Default::default(),
+                created_by: ::std::default::Default::default(),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                friendly_name: ::std::default::Default::default(),
+                last_read_message_index: ::std::default::Default::default(),
+                links: ::std::default::Default::default(),
+                notification_level: ::std::default::Default::default(),
+                participant_sid: ::std::default::Default::default(),
+                timers: ::std::default::Default::default(),
+                unique_name: ::std::default::Default::default(),
+                unread_messages_count: ::std::default::Default::default(),
+                url: ::std::default::Default::default(),
+                user_sid: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `account_sid`.
+        ///
+        ///The unique ID of the Account responsible for this conversation.
+        pub fn account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `attributes`.
+        ///
+        ///An optional string metadata field you can use to store any data you wish (usually JSON).
+        pub fn attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `chat_service_sid`.
+        ///
+        ///The unique ID of the Conversation Service this conversation belongs to.
+        pub fn chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `conversation_sid`.
+        ///
+        ///The unique ID of the Conversation for this User Conversation.
+        pub fn conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `conversation_state`.
+        ///
+        ///The current state of this User Conversation.
+        pub fn conversation_state(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.conversation_state = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `created_by`.
+        ///
+        ///Creator of this conversation.
+        pub fn created_by(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.created_by = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `date_created`.
+        ///
+        ///The date that this conversation was created.
+        pub fn date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `date_updated`.
+        ///
+        ///The date that this conversation was last updated.
+        pub fn date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `friendly_name`.
+        ///
+        ///The human-readable name of this conversation.
+        pub fn friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `last_read_message_index`.
+        ///
+        ///The index of the last read Message.
+        pub fn last_read_message_index(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.last_read_message_index = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `links`.
+        ///
+        ///Absolute URLs to access the participant and conversation of this conversation. (Twilio declares it with `format: uri-map`, a map of names to URLs.)
+        pub fn links(
+            mut self,
+            value: impl ::std::convert::Into<UserConversationLinks>,
+        ) -> Self {
+            self.links = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `notification_level`.
+        ///
+        ///The Notification Level of this User Conversation.
+        pub fn notification_level(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<NotificationLevel>,
+            >,
+        ) -> Self {
+            self.notification_level = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `participant_sid`.
+        ///
+        ///Participant Sid.
+        pub fn participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `timers`.
+        ///
+        ///Timer date values for this conversation.
+        pub fn timers(
+            mut self,
+            value: impl ::std::convert::Into<UserConversationTimers>,
+        ) -> Self {
+            self.timers = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `unique_name`.
+        ///
+        ///An application-defined string that uniquely identifies the Conversation resource.
+        pub fn unique_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.unique_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `unread_messages_count`.
+        ///
+        ///The number of unread Messages in the Conversation.
+        pub fn unread_messages_count(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.unread_messages_count = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `url`.
+        ///
+        ///The absolute URL of this User Conversation.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `user_sid`.
+        ///
+        ///The unique ID for the User.
+        pub fn user_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl UserConversationLinks {
+        ///A `UserConversationLinks` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                conversation: ::std::default::Default::default(),
+                participant: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `conversation`.
+        ///
+        ///The conversation.
+        pub fn conversation(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `participant`.
+        ///
+        ///The participant of the user in this conversation.
+        pub fn participant(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl UserConversationTimers {
+        ///A `UserConversationTimers` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                date_closed: ::std::default::Default::default(),
+                date_inactive: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `date_closed`.
+        ///
+        ///When the conversation is closed.
+        pub fn date_closed(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_closed = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `date_inactive`.
+        ///
+        ///When the conversation becomes inactive.
+        pub fn date_inactive(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_inactive = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ::interlocutor_runtime::Validate for UpdateUserConversationRequest {
+        fn validate_at(
+            &self,
+            at: &::interlocutor_runtime::Field<'_>,
+        ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
+            let _ = at;
+            ::std::result::Result::Ok(())
         }
     }
 }
@@ -395,18 +824,7 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Update a specific User Conversation
-
-Update a specific User Conversation.
-
-Sends a `POST` request to `/v1/Users/{UserSid}/Conversations/{ConversationSid}`
-
-Arguments:
-- `user_sid`: The unique SID identifier of the User resource. This value can be either the `sid` or the `identity` of the User resource.
-- `conversation_sid`: The unique SID identifier of the Conversation. This value can be either the `sid` or the `unique_name` of the Conversation resource.
-- `body`
-*/
-    pub async fn update_user_conversation<'a>(
+    async fn raw_update_user_conversation<'a>(
         &'a self,
         user_sid: &'a str,
         conversation_sid: &'a str,
@@ -460,4 +878,39 @@ Arguments:
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl Client {
+    /**Update a specific User Conversation
+
+Update a specific User Conversation.
+
+Sends a `POST` request to `/v1/Users/{UserSid}/Conversations/{ConversationSid}`
+
+Arguments:
+- `user_sid`: The unique SID identifier of the User resource. This value can be either the `sid` or the `identity` of the User resource.
+- `conversation_sid`: The unique SID identifier of the Conversation. This value can be either the `sid` or the `unique_name` of the Conversation resource.
+- `body`
+*/
+    pub async fn update_user_conversation(
+        &self,
+        user_sid: impl ::std::fmt::Display,
+        conversation_sid: impl ::std::fmt::Display,
+        body: impl ::std::borrow::Borrow<types::UpdateUserConversationRequest>,
+    ) -> Result<
+        ::interlocutor_runtime::Response<types::UserConversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
+    > {
+        let user_sid = ::std::string::ToString::to_string(&user_sid);
+        let conversation_sid = ::std::string::ToString::to_string(&conversation_sid);
+        let body: &types::UpdateUserConversationRequest = ::std::borrow::Borrow::borrow(
+            &body,
+        );
+        ::interlocutor_runtime::Validate::validate(body)
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        self.raw_update_user_conversation(&user_sid, &conversation_sid, body)
+            .await
+            .map(::interlocutor_runtime::Response::from)
+    }
 }

@@ -16,6 +16,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Conversation {
         ///Account ID.
         #[serde(
@@ -67,6 +68,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConversationConfiguration {
         ///Per-channel settings.
         #[serde(
@@ -143,6 +145,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationConfigurationConversationGroupingType {
         #[serde(rename = "GROUP_BY_PROFILE")]
         GroupByProfile,
@@ -206,6 +209,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConversationConfigurationPatch {
         ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
         #[serde(
@@ -229,6 +233,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConversationPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub configuration: ::std::option::Option<ConversationConfigurationPatch>,
@@ -239,7 +244,7 @@ pub mod types {
         )]
         pub metadata: ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<ConversationPatchMetadataValue>,
+            ::std::option::Option<::std::string::String>,
         >,
         ///The name of the Conversation. Null clears it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -252,71 +257,6 @@ pub mod types {
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<ConversationStatus>,
-    }
-    ///`ConversationPatchMetadataValue`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct ConversationPatchMetadataValue(::std::string::String);
-    impl ::std::ops::Deref for ConversationPatchMetadataValue {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ConversationPatchMetadataValue> for ::std::string::String {
-        fn from(value: ConversationPatchMetadataValue) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ConversationPatchMetadataValue {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 512usize {
-                return Err("longer than 512 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ConversationPatchMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ConversationPatchMetadataValue {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConversationPatchMetadataValue {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///The state of the Conversation.
     #[derive(
@@ -332,6 +272,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ConversationStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -386,6 +327,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ConversationsV1Bridge {
         ///The Conversations v1 Service SID.
         #[serde(rename = "serviceId")]
@@ -399,6 +341,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Participant {
         ///Account ID.
         #[serde(rename = "accountId")]
@@ -444,6 +387,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ParticipantAddress {
         ///The address on that channel (a phone number, a WhatsApp ID...).
         pub address: ::std::string::String,
@@ -470,6 +414,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ParticipantAddressChannel {
         #[serde(rename = "VOICE")]
         Voice,
@@ -542,6 +487,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ParticipantType {
         #[serde(rename = "HUMAN_AGENT")]
         HumanAgent,
@@ -604,6 +550,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct StatusCallback {
         ///HTTP method used to invoke the webhook URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -621,6 +568,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct StatusCallbackConfig {
         ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -642,6 +590,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum StatusCallbackConfigMethod {
         #[serde(rename = "POST")]
         Post,
@@ -698,6 +647,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum StatusCallbackMethod {
         #[serde(rename = "POST")]
         Post,
@@ -749,6 +699,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TwilioError {
         ///Twilio-specific error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -793,6 +744,731 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl Conversation {
+        ///A `Conversation` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                account_id: ::std::default::Default::default(),
+                configuration: ::std::default::Default::default(),
+                configuration_id: ::std::default::Default::default(),
+                created_at: ::std::default::Default::default(),
+                id: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                participants: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+                updated_at: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `accountId`.
+        ///
+        ///Account ID.
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `configuration`.
+        ///
+        pub fn configuration(
+            mut self,
+            value: impl ::std::convert::Into<ConversationConfiguration>,
+        ) -> Self {
+            self.configuration = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `configurationId`.
+        ///
+        ///Configuration ID.
+        pub fn configuration_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.configuration_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `createdAt`.
+        ///
+        ///Timestamp when this Conversation was created.
+        pub fn created_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.created_at = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///Conversation ID.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `name`.
+        ///
+        ///Conversation name.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `participants`.
+        ///
+        ///Participants in this Conversation.
+        pub fn participants(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Participant>>,
+        ) -> Self {
+            self.participants = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `status`.
+        ///
+        ///Conversation status.
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStatus>,
+            >,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `updatedAt`.
+        ///
+        ///Timestamp when this Conversation was last updated.
+        pub fn updated_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.updated_at = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ConversationConfiguration {
+        ///A `ConversationConfiguration` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                channel_settings: ::std::default::Default::default(),
+                conversation_grouping_type: ::std::default::Default::default(),
+                conversations_v1_bridge: ::std::default::Default::default(),
+                description: ::std::default::Default::default(),
+                display_name: ::std::default::Default::default(),
+                intelligence_configuration_ids: ::std::default::Default::default(),
+                memory_extraction_enabled: ::std::default::Default::default(),
+                memory_store_id: ::std::default::Default::default(),
+                status_callbacks: ::std::default::Default::default(),
+            }
+        }
+        ///Sets the entry `key` of `channelSettings` to `value`.
+        ///
+        ///Per-channel settings.
+        pub fn set_channel_settings(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.channel_settings
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::convert::Into::into(value),
+                );
+            self
+        }
+        ///Sets `conversationGroupingType`.
+        ///
+        ///How communications are grouped into Conversations.
+        pub fn conversation_grouping_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<
+                    ConversationConfigurationConversationGroupingType,
+                >,
+            >,
+        ) -> Self {
+            self.conversation_grouping_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `conversationsV1Bridge`.
+        ///
+        pub fn conversations_v1_bridge(
+            mut self,
+            value: impl ::std::convert::Into<ConversationsV1Bridge>,
+        ) -> Self {
+            self.conversations_v1_bridge = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `description`.
+        ///
+        ///Description of the configuration.
+        pub fn description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `displayName`.
+        ///
+        ///Display name of the configuration.
+        pub fn display_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.display_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `intelligenceConfigurationIds`.
+        ///
+        ///Conversational Intelligence configurations applied to this Conversation.
+        pub fn intelligence_configuration_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.intelligence_configuration_ids = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `memoryExtractionEnabled`.
+        ///
+        ///Whether memory extraction is enabled. False when absent.
+        pub fn memory_extraction_enabled(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.memory_extraction_enabled = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `memoryStoreId`.
+        ///
+        ///The memory store used by this configuration.
+        pub fn memory_store_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.memory_store_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `statusCallbacks`.
+        ///
+        ///Webhooks that receive Conversation-level events.
+        pub fn status_callbacks(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<StatusCallback>>,
+        ) -> Self {
+            self.status_callbacks = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl ConversationConfigurationPatch {
+        ///A `ConversationConfigurationPatch` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                status_callbacks: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `statusCallbacks`.
+        ///
+        ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
+        pub fn status_callbacks(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<StatusCallbackConfig>>,
+        ) -> Self {
+            self.status_callbacks = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Value(
+                    ::std::convert::Into::into(value),
+                ),
+            );
+            self
+        }
+        ///Clears `statusCallbacks`: sends it as `null`.
+        pub fn clear_status_callbacks(mut self) -> Self {
+            self.status_callbacks = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Null,
+            );
+            self
+        }
+    }
+    impl ConversationPatch {
+        ///A `ConversationPatch` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                configuration: ::std::default::Default::default(),
+                metadata: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `configuration`.
+        ///
+        pub fn configuration(
+            mut self,
+            value: impl ::std::convert::Into<ConversationConfigurationPatch>,
+        ) -> Self {
+            self.configuration = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets the entry `key` of `metadata` to `value`.
+        ///
+        ///A JSON merge patch of the Conversation's metadata: at most 8 keys, each value a string of at most 512 characters. A key set to null is deleted; a key left out is left unchanged.
+        pub fn set_metadata(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.metadata
+                .insert(
+                    ::std::convert::Into::into(key),
+                    ::std::option::Option::Some(::std::convert::Into::into(value)),
+                );
+            self
+        }
+        ///Deletes the entry `key` of `metadata` on the server: sends it as `null`, which a merge patch reads as "delete".
+        pub fn remove_metadata(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.metadata
+                .insert(::std::convert::Into::into(key), ::std::option::Option::None);
+            self
+        }
+        ///Sets `name`.
+        ///
+        ///The name of the Conversation. Null clears it.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Value(
+                    ::std::convert::Into::into(value),
+                ),
+            );
+            self
+        }
+        ///Clears `name`: sends it as `null`.
+        pub fn clear_name(mut self) -> Self {
+            self.name = ::std::option::Option::Some(
+                ::interlocutor_runtime::Nullable::Null,
+            );
+            self
+        }
+        ///Sets `status`.
+        ///
+        pub fn status(
+            mut self,
+            value: impl ::std::convert::Into<ConversationStatus>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ConversationsV1Bridge {
+        ///A `ConversationsV1Bridge` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            service_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                service_id: ::std::convert::Into::into(service_id),
+            }
+        }
+        ///Sets `serviceId`.
+        ///
+        ///The Conversations v1 Service SID.
+        pub fn service_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.service_id = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl Participant {
+        ///A `Participant` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_id: impl ::std::convert::Into<::std::string::String>,
+            conversation_id: impl ::std::convert::Into<::std::string::String>,
+            id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_id: ::std::convert::Into::into(account_id),
+                addresses: ::std::default::Default::default(),
+                conversation_id: ::std::convert::Into::into(conversation_id),
+                created_at: ::std::default::Default::default(),
+                id: ::std::convert::Into::into(id),
+                name: ::std::default::Default::default(),
+                profile_id: ::std::default::Default::default(),
+                type_: ::std::default::Default::default(),
+                updated_at: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `accountId`.
+        ///
+        ///Account ID.
+        pub fn account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `addresses`.
+        ///
+        ///The addresses through which the participant communicates.
+        pub fn addresses(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ParticipantAddress>>,
+        ) -> Self {
+            self.addresses = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `conversationId`.
+        ///
+        ///The Conversation this participant belongs to.
+        pub fn conversation_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `createdAt`.
+        ///
+        ///Timestamp when this participant was created.
+        pub fn created_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.created_at = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `id`.
+        ///
+        ///Participant ID.
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.id = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `name`.
+        ///
+        ///Participant name.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `profileId`.
+        ///
+        ///The profile this participant is linked to.
+        pub fn profile_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.profile_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `type`.
+        ///
+        ///The kind of participant.
+        pub fn type_(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantType>,
+            >,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `updatedAt`.
+        ///
+        ///Timestamp when this participant was last updated.
+        pub fn updated_at(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.updated_at = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ParticipantAddress {
+        ///A `ParticipantAddress` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            address: impl ::std::convert::Into<::std::string::String>,
+            channel: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantAddressChannel>,
+            >,
+        ) -> Self {
+            Self {
+                address: ::std::convert::Into::into(address),
+                channel: ::std::convert::Into::into(channel),
+                channel_id: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `address`.
+        ///
+        ///The address on that channel (a phone number, a WhatsApp ID...).
+        pub fn address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `channel`.
+        ///
+        ///The channel of the address.
+        pub fn channel(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantAddressChannel>,
+            >,
+        ) -> Self {
+            self.channel = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `channelId`.
+        ///
+        ///The channel ID.
+        pub fn channel_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_id = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl StatusCallback {
+        ///A `StatusCallback` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                method: ::std::default::Default::default(),
+                url: ::std::convert::Into::into(url),
+            }
+        }
+        ///Sets `method`.
+        ///
+        ///HTTP method used to invoke the webhook URL.
+        pub fn method(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<StatusCallbackMethod>,
+            >,
+        ) -> Self {
+            self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `url`.
+        ///
+        ///Destination URL for webhooks.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl StatusCallbackConfig {
+        ///A `StatusCallbackConfig` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                method: ::std::default::Default::default(),
+                url: ::std::convert::Into::into(url),
+            }
+        }
+        ///Sets `method`.
+        ///
+        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
+        pub fn method(
+            mut self,
+            value: impl ::std::convert::Into<StatusCallbackConfigMethod>,
+        ) -> Self {
+            self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `url`.
+        ///
+        ///Destination URL for webhooks.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl TwilioError {
+        ///A `TwilioError` with every field left out; the methods below fill it in.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                code: ::std::default::Default::default(),
+                message: ::std::default::Default::default(),
+                more_info: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `code`.
+        ///
+        ///Twilio-specific error code.
+        pub fn code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.code = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `message`.
+        ///
+        ///Error message.
+        pub fn message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `more_info`.
+        ///
+        ///Link to the error code's reference page.
+        pub fn more_info(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.more_info = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `status`.
+        ///
+        ///HTTP response status code.
+        pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ::interlocutor_runtime::Validate for ConversationPatch {
+        fn validate_at(
+            &self,
+            at: &::interlocutor_runtime::Field<'_>,
+        ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
+            {
+                let at = &at.property("configuration");
+                let value = &self.configuration;
+                if let ::std::option::Option::Some(value) = value {
+                    ::interlocutor_runtime::Validate::validate_at(value, at)?;
+                }
+            }
+            {
+                let at = &at.property("metadata");
+                let value = &self.metadata;
+                ::interlocutor_runtime::validate::check::properties(
+                    value.values().filter(|value| value.is_some()).count(),
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(8usize),
+                    at,
+                )?;
+                for (key, value) in value.iter() {
+                    let at = &at.key(key);
+                    if let ::std::option::Option::Some(value) = value {
+                        ::interlocutor_runtime::validate::check::length(
+                            value,
+                            ::std::option::Option::None,
+                            ::std::option::Option::Some(512usize),
+                            at,
+                        )?;
+                    }
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::interlocutor_runtime::Validate for ConversationConfigurationPatch {
+        fn validate_at(
+            &self,
+            at: &::interlocutor_runtime::Field<'_>,
+        ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
+            {
+                let at = &at.property("statusCallbacks");
+                let value = &self.status_callbacks;
+                if let ::std::option::Option::Some(value) = value {
+                    if let ::interlocutor_runtime::Nullable::Value(value) = value {
+                        ::interlocutor_runtime::validate::check::items(
+                            value.len(),
+                            ::std::option::Option::None,
+                            ::std::option::Option::Some(20usize),
+                            at,
+                        )?;
+                        for (index, value) in value.iter().enumerate() {
+                            let at = &at.index(index);
+                            ::interlocutor_runtime::Validate::validate_at(value, at)?;
+                        }
+                    }
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::interlocutor_runtime::Validate for StatusCallbackConfig {
+        fn validate_at(
+            &self,
+            at: &::interlocutor_runtime::Field<'_>,
+        ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
+            let _ = at;
+            ::std::result::Result::Ok(())
         }
     }
 }
@@ -867,17 +1543,7 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Partially Update a Conversation
-
-Partially update the details of an existing Conversation.
-
-Sends a `PATCH` request to `/v2/Conversations/{Sid}`
-
-Arguments:
-- `sid`: The Conversation ID.
-- `body`: The conversation fields to update. A field left out is left unchanged.
-*/
-    pub async fn patch_conversation_by_id<'a>(
+    async fn raw_patch_conversation_by_id<'a>(
         &'a self,
         sid: &'a str,
         body: &'a types::ConversationPatch,
@@ -938,4 +1604,34 @@ Arguments:
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl Client {
+    /**Partially Update a Conversation
+
+Partially update the details of an existing Conversation.
+
+Sends a `PATCH` request to `/v2/Conversations/{Sid}`
+
+Arguments:
+- `sid`: The Conversation ID.
+- `body`: The conversation fields to update. A field left out is left unchanged.
+*/
+    pub async fn patch_conversation_by_id(
+        &self,
+        sid: impl ::std::fmt::Display,
+        body: impl ::std::borrow::Borrow<types::ConversationPatch>,
+    ) -> Result<
+        ::interlocutor_runtime::Response<types::Conversation>,
+        Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
+    > {
+        let sid = ::std::string::ToString::to_string(&sid);
+        let body: &types::ConversationPatch = ::std::borrow::Borrow::borrow(&body);
+        ::interlocutor_runtime::Validate::validate(body)
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        self.raw_patch_conversation_by_id(&sid, body)
+            .await
+            .map(::interlocutor_runtime::Response::from)
+    }
 }

@@ -1,0 +1,428 @@
+//! Every step converts with `?` into one `interlocutor::Error`: making
+//! credentials, reading them from the environment, building a client, a
+//! call, and a request refused before it is sent. The error is one line that
+//! says what failed, its causes are its `source()`, and printing it never
+//! prints a whole response body.
+
+use interlocutor::bird::conversations::{self as bird_conversations, types::ConversationUpdate};
+use interlocutor::serde_json::json;
+use interlocutor::testing::{ScriptedResponse, TestTransport};
+use interlocutor::twilio::conversations_v2::{self, types};
+use interlocutor::uuid::Uuid;
+use interlocutor::{
+    CredentialError, Credentials, Error, ErrorCode, ErrorKind, Response, RetryPolicy, bird, twilio,
+};
+use interlocutor_tests::BIRD;
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
+const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+
+fn v2(transport: &TestTransport) -> interlocutor::Result<conversations_v2::Client> {
+    let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "token")?)
+        .transport(transport.clone())
+        .retry_policy(RetryPolicy::disabled())
+        .build()?;
+    Ok(client)
+}
+
+fn bird_client(transport: &TestTransport) -> interlocutor::Result<bird_conversations::Client> {
+    let client = bird_conversations::Client::builder(bird::access_key("key")?)
+        .transport(transport.clone())
+        .build()?;
+    Ok(client)
+}
+
+/// Sends `patch` as the code under test would, everything through `?`.
+async fn send(patch: types::ConversationPatch) -> (interlocutor::Result<()>, TestTransport) {
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(200, &json!({"id": "conv_1"})));
+    let result = async {
+        v2(&transport)?
+            .patch_conversation_by_id("conv_1", patch)
+            .await?;
+        Ok(())
+    }
+    .await;
+    (result, transport)
+}
+
+/// The error of a request the client must refuse without sending it.
+async fn refused(patch: types::ConversationPatch) -> Error {
+    let (result, transport) = send(patch).await;
+    let error = result.expect_err("the request must be refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert_eq!(error.provider(), Some("Twilio"));
+    assert_eq!(error.status(), None);
+    assert!(!error.is_retryable());
+    assert!(transport.requests().is_empty(), "{error} was sent");
+    error
+}
+
+#[test]
+fn a_refused_credential_converts() {
+    fn credentials() -> interlocutor::Result<Credentials> {
+        let credentials = twilio::account("nope", "t")?;
+        Ok(credentials)
+    }
+    let error = credentials().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Credentials);
+    assert_eq!(error.provider(), None);
+    assert_eq!(error.status(), None);
+    assert!(!error.is_retryable());
+    assert_eq!(
+        error.message(),
+        Some("the Account SID is not `AC` followed by 32 hexadecimal digits")
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: the Account SID is not `AC` followed by 32 hexadecimal digits"
+    );
+    assert!(!error.to_string().contains("nope"), "{error}");
+
+    // A refused secret is named, never shown, in every form of the error.
+    let secret = "s3cr3t-t0ken-0123456789";
+    let error = Error::from(twilio::account(ACCOUNT_SID, format!("{secret}\r\n")).unwrap_err());
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: the Auth Token contains a line break"
+    );
+    for printed in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
+}
+
+#[test]
+fn the_environment_converts() {
+    fn twilio_from_env() -> interlocutor::Result<Credentials> {
+        Ok(twilio::from_env()?)
+    }
+    fn bird_from_env() -> interlocutor::Result<Credentials> {
+        Ok(bird::from_env()?)
+    }
+    // The environment is read, never changed: tests run in parallel. What it
+    // holds here decides what to expect.
+    let unset = |names: &[&str]| names.iter().all(|name| std::env::var_os(name).is_none());
+    if unset(&[
+        twilio::ACCOUNT_SID_VAR,
+        twilio::AUTH_TOKEN_VAR,
+        twilio::API_KEY_VAR,
+        twilio::API_SECRET_VAR,
+    ]) {
+        let error = twilio_from_env().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Credentials);
+        assert_eq!(
+            error.to_string(),
+            "invalid credentials: the TWILIO_ACCOUNT_SID environment variable is not set"
+        );
+    } else {
+        // Set where these tests run: only that `?` compiles is checked.
+        let _ = twilio_from_env();
+    }
+    if unset(&[bird::ACCESS_KEY_VAR]) {
+        let error = bird_from_env().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Credentials);
+        assert_eq!(
+            error.to_string(),
+            "invalid credentials: the BIRD_ACCESS_KEY environment variable is not set"
+        );
+    } else {
+        let _ = bird_from_env();
+    }
+
+    // What `from_env` returns for a variable that is not set, whatever the
+    // environment of this process holds.
+    fn missing() -> interlocutor::Result<Credentials> {
+        let read: Result<Credentials, CredentialError> = Err(CredentialError::new(
+            twilio::AUTH_TOKEN_VAR,
+            "environment variable is not set",
+        ));
+        Ok(read?)
+    }
+    let error = missing().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Credentials);
+    assert_eq!(error.provider(), None);
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: the TWILIO_AUTH_TOKEN environment variable is not set"
+    );
+}
+
+#[test]
+fn a_refused_builder_converts() {
+    fn build(
+        credentials: Credentials,
+        base_url: &str,
+    ) -> interlocutor::Result<conversations_v2::Client> {
+        let client = conversations_v2::Client::builder(credentials)
+            .base_url(base_url)
+            .build()?;
+        Ok(client)
+    }
+    let account = || twilio::account(ACCOUNT_SID, "token").unwrap();
+
+    let error = build(account(), "http://example.com").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert_eq!(error.provider(), None);
+    assert_eq!(error.status(), None);
+    assert!(!error.is_retryable());
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot build the client: invalid base URL `http://example.com"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("clear text"), "{error}");
+
+    // Credentials of the wrong kind are a credential error, said once.
+    let error = build(bird::access_key("abcd").unwrap(), "https://example.com").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Credentials);
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: this API authenticates with HTTP Basic, but the client was given a token"
+    );
+
+    assert!(build(account(), "https://example.com").is_ok());
+}
+
+#[tokio::test]
+async fn a_failed_call_converts() {
+    async fn rename(transport: &TestTransport) -> interlocutor::Result<Option<String>> {
+        let patch = types::ConversationPatch::new().name("Support");
+        let conversation = v2(transport)?
+            .patch_conversation_by_id("conv_1", patch)
+            .await?;
+        Ok(conversation.name.clone())
+    }
+    let transport = TestTransport::new();
+    transport.push(
+        ScriptedResponse::json(
+            404,
+            &json!({
+                "code": 20404,
+                "message": "The requested resource /v2/Conversations/conv_1 was not found",
+                "more_info": "https://www.twilio.com/docs/errors/20404",
+                "status": 404,
+            }),
+        )
+        .header("twilio-request-id", "RQ0123456789abcdef0123456789abcdef"),
+    );
+    let error = rename(&transport).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Api);
+    assert_eq!(error.provider(), Some("Twilio"));
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.code(), Some(&ErrorCode::Twilio(20404)));
+    assert_eq!(
+        error.request_id(),
+        Some("RQ0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_bird_id_that_is_not_a_uuid_is_refused_by_name() {
+    async fn update(
+        transport: &TestTransport,
+        workspace: &str,
+        conversation: &str,
+    ) -> interlocutor::Result<Uuid> {
+        let update = ConversationUpdate::new().name("Refund");
+        let updated = bird_client(transport)?
+            .update_conversation(workspace, conversation, update)
+            .await?;
+        Ok(updated.id)
+    }
+    let transport = TestTransport::new();
+    for (workspace, conversation, named) in [
+        ("not-a-uuid", CONVERSATION, "workspace_id"),
+        (WORKSPACE, "conv_1", "conversation_id"),
+        (WORKSPACE, "", "conversation_id"),
+        // Its first segment, not a whole path: the rest would leave the segment.
+        (
+            WORKSPACE,
+            &format!("{CONVERSATION}/messages"),
+            "conversation_id",
+        ),
+    ] {
+        let error = update(&transport, workspace, conversation)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        assert_eq!(error.provider(), Some("Bird"));
+        let message = error.message().unwrap();
+        assert!(
+            message.starts_with(&format!("`{named}` is not a valid Uuid: ")),
+            "{message}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("invalid request to Bird: {message}")
+        );
+        assert!(transport.requests().is_empty(), "{error} was sent");
+    }
+
+    // A string that is a UUID goes out exactly as a `Uuid` would.
+    let example = BIRD.example("200");
+    transport
+        .push(ScriptedResponse::json(200, &example))
+        .push(ScriptedResponse::json(200, &example));
+    update(&transport, WORKSPACE, CONVERSATION).await.unwrap();
+    let ids = (
+        Uuid::parse_str(WORKSPACE).unwrap(),
+        Uuid::parse_str(CONVERSATION).unwrap(),
+    );
+    bird_client(&transport)
+        .unwrap()
+        .update_conversation(ids.0, ids.1, ConversationUpdate::new().name("Refund"))
+        .await
+        .unwrap();
+    let requests = transport.requests();
+    assert_eq!(
+        requests[0].path,
+        format!("/workspaces/{WORKSPACE}/conversations/{CONVERSATION}")
+    );
+    assert_eq!(requests[0].path, requests[1].path);
+    assert_eq!(requests[0].body, requests[1].body);
+}
+
+#[tokio::test]
+async fn a_metadata_value_over_512_characters_is_refused_by_key() {
+    let error =
+        refused(types::ConversationPatch::new().set_metadata("tier", "x".repeat(513))).await;
+    assert_eq!(
+        error.message(),
+        Some("`metadata.tier` is longer than 512 characters (513)")
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid request to Twilio: `metadata.tier` is longer than 512 characters (513)"
+    );
+    // Characters are counted, not bytes: 512 of them, 2 bytes each, fit.
+    let (result, transport) =
+        send(types::ConversationPatch::new().set_metadata("tier", "é".repeat(512))).await;
+    result.unwrap();
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn nine_metadata_entries_are_refused() {
+    let nine = (0..9).fold(types::ConversationPatch::new(), |patch, i| {
+        patch.set_metadata(format!("key{i}"), "value")
+    });
+    let error = refused(nine.clone()).await;
+    assert_eq!(
+        error.message(),
+        Some("`metadata` sets 9 entries; at most 8 are allowed")
+    );
+    // A deletion sets nothing: eight set and one removed are sent.
+    let (result, transport) = send(nine.remove_metadata("key8")).await;
+    result.unwrap();
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn twenty_one_status_callbacks_are_refused() {
+    let callbacks = |count: usize| {
+        let callback = types::StatusCallbackConfig::new("https://example.com/events");
+        types::ConversationPatch::new().configuration(
+            types::ConversationConfigurationPatch::new().status_callbacks(vec![callback; count]),
+        )
+    };
+    let error = refused(callbacks(21)).await;
+    assert_eq!(
+        error.message(),
+        Some("`configuration.statusCallbacks` has 21 items; at most 20 are allowed")
+    );
+    let (result, transport) = send(callbacks(20)).await;
+    result.unwrap();
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_transport_error_says_what_failed_and_leaves_the_why_to_its_source() {
+    let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "token").unwrap())
+        .base_url(interlocutor_tests::refused_base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = Error::from(
+        client
+            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    let display = error.to_string();
+    assert_eq!(
+        display,
+        "could not complete the request to Twilio (could not connect)"
+    );
+    // No text of the cause chain is repeated in the one line...
+    let source = std::error::Error::source(&error).expect("the transport's error is the source");
+    let mut causes = Vec::new();
+    let mut cause = Some(source);
+    while let Some(error) = cause {
+        causes.push(error.to_string());
+        cause = error.source();
+    }
+    assert!(causes.len() > 1, "{causes:?}");
+    for text in &causes {
+        assert!(!display.contains(text.as_str()), "{display} repeats {text}");
+    }
+    // ...but the message has all of it, and `{:?}` lists it.
+    assert_eq!(error.message(), Some(causes.join(": ").as_str()));
+    let debug = format!("{error:?}");
+    assert!(
+        debug.starts_with(&format!("{display}\n\nCaused by:\n    0: {}", causes[0])),
+        "{debug}"
+    );
+    assert!(debug.contains(causes.last().unwrap().as_str()), "{debug}");
+}
+
+#[tokio::test]
+async fn printing_an_error_with_a_huge_body_stays_small() {
+    let huge = format!("<html>{}</html>", "x".repeat(1 << 20));
+    let cases = [
+        ("an HTML 503", ScriptedResponse::text(503, &huge)),
+        ("an HTML 200", ScriptedResponse::text(200, &huge)),
+        (
+            "a truncated JSON 200",
+            ScriptedResponse::text(200, format!(r#"{{"id": "{huge}"#))
+                .header("content-type", "application/json"),
+        ),
+    ];
+    for (what, response) in cases {
+        let transport = TestTransport::new();
+        transport.push(response);
+        let result = v2(&transport)
+            .unwrap()
+            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+            .await
+            .map(Response::into_inner);
+        let error = Error::from(result.unwrap_err());
+        // The body is kept whole for whoever asks for it...
+        assert!(
+            error.raw_body().unwrap().len() > 1 << 20,
+            "{what}: {:?}",
+            error.kind()
+        );
+        // ...and printed cut.
+        for printed in [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ] {
+            assert!(
+                printed.len() < 4096,
+                "{what}: {} bytes printed: {}",
+                printed.len(),
+                &printed[..200]
+            );
+        }
+        assert!(format!("{error:#?}").contains("…"), "{what}: {error:#?}");
+    }
+}

@@ -1,0 +1,1115 @@
+//! The API a user meets, added to progenitor's output.
+//!
+//! progenitor writes correct requests; this module makes them pleasant and
+//! safe to grow, from the spec and the generated types alone, never per
+//! operation:
+//!
+//! - **Types that can grow.** Every struct and enum in `types` is
+//!   `#[non_exhaustive]`, so a property or enum value added to a spec is a
+//!   minor release for code that builds values through the methods below.
+//! - **Builders with plain values.** Each struct gets `new(required...)`
+//!   and a setter per field taking `impl Into<T>` (`.name("Support")`); an
+//!   optional nullable field also gets `clear_<field>()` (sends null, or
+//!   `Key=` in a form); a map field gets `set_<field>(key, value)` and, when
+//!   its values may be null (a merge patch), `remove_<field>(key)`.
+//! - **Checked before sending.** Every request body type implements the
+//!   runtime's `Validate` from its schema's constraints (lengths, patterns,
+//!   item and entry counts, numeric bounds). The spec rewrite removes those
+//!   constraints before typify runs, so fields are plain `String`s and the
+//!   setters cannot fail; the check runs when the request is made.
+//! - **Operations that take what a user has.** Each operation method
+//!   accepts path parameters as anything printable (a Bird id as `&str` or
+//!   `Uuid`), parsed into the declared type with an error naming the
+//!   parameter; the body by value or by reference; and returns the runtime's
+//!   `Response<T>`, whose status and request id do not collide with the
+//!   body's fields. progenitor's own method stays, private, as `raw_<name>`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
+use serde_json::Value;
+use syn::{Fields, GenericArgument, Ident, Item, ItemStruct, PathArguments, Type};
+
+const RUNTIME: &str = "interlocutor_runtime";
+
+/// Adds the surface to `file` (progenitor's output, already fixed up).
+/// `doc` is the spec as written, before the rewrites: the constraints the
+/// checks are made from live there.
+pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
+    let runtime = Ident::new(RUNTIME, Span::call_site());
+    let types = types_module(file)?;
+    let structs = named_structs(types);
+    let newtypes = newtype_structs(types);
+
+    mark_non_exhaustive(types);
+    let mut added: Vec<Item> = Vec::new();
+    for item in structs.values() {
+        added.push(builder_impl(item, &runtime, &newtypes)?);
+    }
+
+    let operations = operations(doc);
+    let mut roots = Vec::new();
+    let mut wrappers = Vec::new();
+    for item in &mut file.items {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || !is_client(&block.self_ty) {
+            continue;
+        }
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(method) = member else {
+                continue;
+            };
+            if method.sig.asyncness.is_none() {
+                continue;
+            }
+            let name = method.sig.ident.to_string();
+            let body_schema = operations.get(&name).ok_or_else(|| {
+                format!(
+                    "internal error: no operation of the spec is named like the method `{name}`"
+                )
+            })?;
+            let (wrapper, body_type) = wrapper(method, &runtime, &structs)?;
+            if let (Some(body_type), Some(schema)) = (body_type, body_schema) {
+                roots.push((body_type, (*schema).clone()));
+            }
+            wrappers.push(wrapper);
+        }
+    }
+    if !wrappers.is_empty() {
+        file.items.push(syn::parse_quote! {
+            impl Client {
+                #(#wrappers)*
+            }
+        });
+    }
+
+    let mut checks = Checks {
+        doc,
+        runtime: &runtime,
+        structs: &structs,
+        newtypes: &newtypes,
+        pending: roots,
+        done: BTreeSet::new(),
+        impls: Vec::new(),
+    };
+    checks.run()?;
+    added.extend(checks.impls);
+
+    let types = types_module(file)?;
+    types.extend(added);
+    Ok(())
+}
+
+/// The items of progenitor's `pub mod types`.
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+            _ => None,
+        })
+        .map(|(_, items)| items)
+        .ok_or_else(|| "internal error: progenitor wrote no `types` module".to_owned())
+}
+
+fn named_structs(items: &[Item]) -> BTreeMap<String, ItemStruct> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) if matches!(item.fields, Fields::Named(_)) => {
+                Some((item.ident.to_string(), item.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `struct Name(pub T)`: typify's wrappers, e.g. of a free-form object.
+fn newtype_structs(items: &[Item]) -> BTreeMap<String, Type> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item) => match &item.fields {
+                Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                    Some((item.ident.to_string(), fields.unnamed[0].ty.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn mark_non_exhaustive(items: &mut [Item]) {
+    for item in items {
+        let attrs = match item {
+            Item::Struct(item) if matches!(item.fields, Fields::Named(_)) => &mut item.attrs,
+            Item::Enum(item) => &mut item.attrs,
+            _ => continue,
+        };
+        attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
+}
+
+fn is_client(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.path.is_ident("Client"))
+}
+
+// ---------------------------------------------------------------------------
+// Types of fields
+
+/// The one type argument of `ty` when its last segment is `name<T>`.
+fn argument<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let arguments = last_segment_arguments(ty, name)?;
+    match arguments.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+/// The value type of a `BTreeMap<K, V>` or `HashMap<K, V>`.
+fn map_value(ty: &Type) -> Option<&Type> {
+    ["BTreeMap", "HashMap"].iter().find_map(|name| {
+        match last_segment_arguments(ty, name)?.as_slice() {
+            [_, value] => Some(*value),
+            _ => None,
+        }
+    })
+}
+
+fn last_segment_arguments<'a>(ty: &'a Type, name: &str) -> Option<Vec<&'a Type>> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    Some(
+        arguments
+            .args
+            .iter()
+            .filter_map(|argument| match argument {
+                GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// `Nullable<T>` or `FormNullable<T>`: the wrapper's name and `T`.
+fn nullable(ty: &Type) -> Option<(&'static str, &Type)> {
+    ["Nullable", "FormNullable"]
+        .into_iter()
+        .find_map(|name| argument(ty, name).map(|inner| (name, inner)))
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            matches!(last.arguments, PathArguments::None).then(|| last.ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn is_json_map(ty: &Type) -> bool {
+    let text = ty.to_token_stream().to_string().replace(' ', "");
+    text.starts_with("::serde_json::Map<")
+}
+
+/// Whether serde fills the field when it is absent: `Option`, or a
+/// `#[serde(default)]` collection. Anything else is required.
+fn is_optional(field: &syn::Field) -> bool {
+    argument(&field.ty, "Option").is_some()
+        || field.attrs.iter().any(|attr| {
+            attr.path().is_ident("serde") && {
+                let mut found = false;
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("default") {
+                        found = true;
+                    }
+                    if meta.input.peek(syn::Token![=]) {
+                        let _: syn::Expr = meta.value()?.parse()?;
+                    }
+                    Ok(())
+                });
+                found
+            }
+        })
+}
+
+/// The property name on the wire: `#[serde(rename = "...")]` or the field.
+fn wire_name(field: &syn::Field) -> String {
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut renamed = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if let Some(renamed) = renamed {
+            return renamed;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|ident| ident.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_default()
+}
+
+fn is_flattened(field: &syn::Field) -> bool {
+    field.attrs.iter().any(|attr| {
+        attr.path().is_ident("serde") && attr.to_token_stream().to_string().contains("flatten")
+    })
+}
+
+fn doc_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Builders
+
+fn builder_impl(
+    item: &ItemStruct,
+    runtime: &Ident,
+    newtypes: &BTreeMap<String, Type>,
+) -> Result<Item, String> {
+    let name = &item.ident;
+    let Fields::Named(fields) = &item.fields else {
+        unreachable!("named_structs keeps named fields only")
+    };
+    let mut required_params = Vec::new();
+    let mut initializers = Vec::new();
+    let mut methods = Vec::new();
+    let mut method_names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut claim = |ident: &Ident| *method_names.entry(ident.to_string()).or_default() += 1;
+    claim(&format_ident!("new"));
+
+    for field in &fields.named {
+        let ident = field.ident.as_ref().expect("named fields have names");
+        let plain = ident.to_string();
+        let plain = plain.trim_start_matches("r#");
+        let ty = &field.ty;
+        let docs = doc_attrs(&field.attrs);
+        let wire = wire_name(field);
+        let optional = is_optional(field);
+        let sets = format!("Sets `{wire}`.");
+        let sets_entry = format!("Sets the entry `key` of `{wire}` to `value`.");
+        let removes = format!(
+            "Deletes the entry `key` of `{wire}` on the server: sends it as `null`, which a \
+             merge patch reads as \"delete\"."
+        );
+
+        if !optional {
+            required_params.push(quote!(#ident: impl ::std::convert::Into<#ty>));
+            initializers.push(quote!(#ident: ::std::convert::Into::into(#ident)));
+            claim(ident);
+            methods.push(quote! {
+                #[doc = #sets]
+                #[doc = ""]
+                #(#docs)*
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#ident = ::std::convert::Into::into(value);
+                    self
+                }
+            });
+            continue;
+        }
+        initializers.push(quote!(#ident: ::std::default::Default::default()));
+
+        if let Some(inner) = argument(ty, "Option") {
+            if let Some((wrapper, value)) = nullable(inner) {
+                let wrapper = format_ident!("{wrapper}");
+                let clear = format_ident!("clear_{plain}");
+                let null_text = if wrapper == "FormNullable" {
+                    "an empty value (`Key=`), a form's null"
+                } else {
+                    "`null`"
+                };
+                let clears = format!("Clears `{wire}`: sends it as {null_text}.");
+                claim(ident);
+                claim(&clear);
+                methods.push(quote! {
+                    #[doc = #sets]
+                    #[doc = ""]
+                    #(#docs)*
+                    pub fn #ident(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                        self.#ident = ::std::option::Option::Some(
+                            ::#runtime::#wrapper::Value(::std::convert::Into::into(value)),
+                        );
+                        self
+                    }
+                    #[doc = #clears]
+                    pub fn #clear(mut self) -> Self {
+                        self.#ident = ::std::option::Option::Some(::#runtime::#wrapper::Null);
+                        self
+                    }
+                });
+            } else {
+                claim(ident);
+                methods.push(quote! {
+                    #[doc = #sets]
+                    #[doc = ""]
+                    #(#docs)*
+                    pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#ident = ::std::option::Option::Some(::std::convert::Into::into(value));
+                        self
+                    }
+                });
+                // A free-form object (typify's newtype over a JSON map) is
+                // filled one entry at a time, with any JSON value.
+                let wraps_json_map = last_ident(inner)
+                    .and_then(|name| newtypes.get(&name))
+                    .is_some_and(is_json_map);
+                if wraps_json_map {
+                    let set = format_ident!("set_{plain}");
+                    claim(&set);
+                    methods.push(quote! {
+                        #[doc = #sets_entry]
+                        pub fn #set(
+                            mut self,
+                            key: impl ::std::convert::Into<::std::string::String>,
+                            value: impl ::std::convert::Into<::serde_json::Value>,
+                        ) -> Self {
+                            self.#ident
+                                .get_or_insert_with(|| #inner(::serde_json::Map::new()))
+                                .0
+                                .insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
+                            self
+                        }
+                    });
+                }
+            }
+            continue;
+        }
+
+        if let Some(value) = map_value(ty) {
+            let set = format_ident!("set_{plain}");
+            claim(&set);
+            if let Some(inner) = argument(value, "Option") {
+                let remove = format_ident!("remove_{plain}");
+                claim(&remove);
+                methods.push(quote! {
+                    #[doc = #sets_entry]
+                    #[doc = ""]
+                    #(#docs)*
+                    pub fn #set(
+                        mut self,
+                        key: impl ::std::convert::Into<::std::string::String>,
+                        value: impl ::std::convert::Into<#inner>,
+                    ) -> Self {
+                        self.#ident.insert(
+                            ::std::convert::Into::into(key),
+                            ::std::option::Option::Some(::std::convert::Into::into(value)),
+                        );
+                        self
+                    }
+                    #[doc = #removes]
+                    pub fn #remove(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.#ident.insert(::std::convert::Into::into(key), ::std::option::Option::None);
+                        self
+                    }
+                });
+            } else {
+                methods.push(quote! {
+                    #[doc = #sets_entry]
+                    #[doc = ""]
+                    #(#docs)*
+                    pub fn #set(
+                        mut self,
+                        key: impl ::std::convert::Into<::std::string::String>,
+                        value: impl ::std::convert::Into<#value>,
+                    ) -> Self {
+                        self.#ident.insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
+                        self
+                    }
+                });
+            }
+            continue;
+        }
+
+        if is_json_map(ty) {
+            let set = format_ident!("set_{plain}");
+            claim(&set);
+            methods.push(quote! {
+                #[doc = #sets_entry]
+                #[doc = ""]
+                #(#docs)*
+                pub fn #set(
+                    mut self,
+                    key: impl ::std::convert::Into<::std::string::String>,
+                    value: impl ::std::convert::Into<::serde_json::Value>,
+                ) -> Self {
+                    self.#ident.insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
+                    self
+                }
+            });
+            continue;
+        }
+
+        // A collection serde fills in when absent (`Vec<T>`).
+        claim(ident);
+        methods.push(quote! {
+            #[doc = #sets]
+            #[doc = ""]
+            #(#docs)*
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                self.#ident = ::std::convert::Into::into(value);
+                self
+            }
+        });
+    }
+
+    let clashes: Vec<&String> = method_names
+        .iter()
+        .filter(|(_, count)| **count > 1)
+        .map(|(name, _)| name)
+        .collect();
+    if !clashes.is_empty() {
+        return Err(format!(
+            "the builder methods of `{name}` would clash: {} named twice (a property's name \
+             collides with `new` or with the `set_`/`clear_`/`remove_` method of another); \
+             rename one of the properties",
+            clashes
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    let new_doc = if required_params.is_empty() {
+        format!("A `{name}` with every field left out; the methods below fill it in.")
+    } else {
+        format!("A `{name}` with its required fields; the methods below fill in the optional ones.")
+    };
+    Ok(syn::parse_quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#required_params),*) -> Self {
+                Self { #(#initializers),* }
+            }
+            #(#methods)*
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Operation wrappers
+
+/// The public method for progenitor's `method`, which is renamed
+/// `raw_<name>` and made private. Returns the body type, if any.
+fn wrapper(
+    method: &mut syn::ImplItemFn,
+    runtime: &Ident,
+    structs: &BTreeMap<String, ItemStruct>,
+) -> Result<(syn::ImplItemFn, Option<String>), String> {
+    let name = method.sig.ident.clone();
+    let raw = format_ident!("raw_{name}");
+    let path_params = path_parameters(&method.block.to_token_stream());
+    let docs: Vec<syn::Attribute> = doc_attrs(&method.attrs).into_iter().cloned().collect();
+    let generics = method.sig.generics.clone();
+    let output = replace_ident(
+        method.sig.output.to_token_stream(),
+        "ResponseValue",
+        &quote!(::#runtime::Response),
+    );
+
+    let mut params = Vec::new();
+    let mut prelude = Vec::new();
+    let mut arguments = Vec::new();
+    let mut body_type = None;
+    for input in &method.sig.inputs {
+        let syn::FnArg::Typed(input) = input else {
+            continue;
+        };
+        let syn::Pat::Ident(pattern) = &*input.pat else {
+            return Err(format!(
+                "internal error: a parameter of `{name}` is not a plain name"
+            ));
+        };
+        let ident = &pattern.ident;
+        let referent = match &*input.ty {
+            Type::Reference(reference) => Some(&*reference.elem),
+            _ => None,
+        };
+        let invalid_request = quote! {
+            |invalid: ::#runtime::Invalid| ::progenitor_client::Error::InvalidRequest(invalid.to_string())
+        };
+        match referent {
+            Some(target) if path_params.contains(&ident.to_string()) => {
+                params.push(quote!(#ident: impl ::std::fmt::Display));
+                if target.to_token_stream().to_string() == "str" {
+                    prelude.push(quote!(let #ident = ::std::string::ToString::to_string(&#ident);));
+                } else {
+                    let shown = ident.to_string();
+                    prelude.push(quote! {
+                        let #ident: #target = ::#runtime::path_param(#shown, &#ident)
+                            .map_err(#invalid_request)?;
+                    });
+                }
+                arguments.push(quote!(&#ident));
+            }
+            Some(target) if ident == "body" => {
+                params.push(quote!(#ident: impl ::std::borrow::Borrow<#target>));
+                prelude
+                    .push(quote!(let #ident: &#target = ::std::borrow::Borrow::borrow(&#ident);));
+                let checked =
+                    last_ident(target).and_then(|last| structs.contains_key(&last).then_some(last));
+                if checked.is_some() {
+                    prelude.push(quote! {
+                        ::#runtime::Validate::validate(#ident).map_err(#invalid_request)?;
+                    });
+                }
+                body_type = checked;
+                arguments.push(quote!(#ident));
+            }
+            _ => {
+                let ty = &input.ty;
+                params.push(quote!(#ident: #ty));
+                arguments.push(quote!(#ident));
+            }
+        }
+    }
+
+    method.sig.ident = raw.clone();
+    method.vis = syn::Visibility::Inherited;
+    method.attrs.retain(|attr| !attr.path().is_ident("doc"));
+
+    // The lifetime is needed only where a parameter kept its reference
+    // (a query parameter's `Option<&'a str>`).
+    let borrows = params.iter().any(|param| param.to_string().contains("'a"));
+    let (generics, receiver) = if borrows {
+        (generics.to_token_stream(), quote!(&'a self))
+    } else {
+        (TokenStream::new(), quote!(&self))
+    };
+    let wrapper: syn::ImplItemFn = syn::parse2(quote! {
+        #(#docs)*
+        pub async fn #name #generics (#receiver, #(#params),*) #output {
+            #(#prelude)*
+            self.#raw(#(#arguments),*).await.map(::#runtime::Response::from)
+        }
+    })
+    .map_err(|error| format!("internal error: the method `{name}` does not parse: {error}"))?;
+    Ok((wrapper, body_type))
+}
+
+/// The names in `encode_path_segment(&name.to_string())` calls.
+fn path_parameters(tokens: &TokenStream) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut previous_was_encoder = false;
+    for token in tokens.clone() {
+        match &token {
+            TokenTree::Ident(ident) if ident == "encode_path_segment" => {
+                previous_was_encoder = true;
+                continue;
+            }
+            TokenTree::Group(group) => {
+                if previous_was_encoder {
+                    let mut inner = group.stream().into_iter();
+                    if let (Some(TokenTree::Punct(amp)), Some(TokenTree::Ident(name))) =
+                        (inner.next(), inner.next())
+                        && amp.as_char() == '&'
+                    {
+                        found.insert(name.to_string());
+                    }
+                } else {
+                    found.extend(path_parameters(&group.stream()));
+                }
+            }
+            _ => {}
+        }
+        previous_was_encoder = false;
+    }
+    found
+}
+
+fn replace_ident(tokens: TokenStream, name: &str, with: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .flat_map(|token| -> TokenStream {
+            match token {
+                TokenTree::Ident(ident) if ident == name => with.clone(),
+                TokenTree::Group(group) => {
+                    let mut replaced = proc_macro2::Group::new(
+                        group.delimiter(),
+                        replace_ident(group.stream(), name, with),
+                    );
+                    replaced.set_span(group.span());
+                    TokenTree::Group(replaced).into()
+                }
+                other => other.into(),
+            }
+        })
+        .collect()
+}
+
+/// For each operation, by the name progenitor gives its method, the
+/// request body schema (if it has a body).
+fn operations(doc: &Value) -> BTreeMap<String, Option<&Value>> {
+    let mut found = BTreeMap::new();
+    let Some(paths) = doc["paths"].as_object() else {
+        return found;
+    };
+    for item in paths.values() {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for operation in item.values() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let schema = operation.get("requestBody").and_then(|body| {
+                let body = resolve(doc, body);
+                let (_, media) = body["content"].as_object()?.iter().next()?;
+                media.get("schema").map(|schema| effective(doc, schema))
+            });
+            found.insert(method_name(id), schema);
+        }
+    }
+    found
+}
+
+/// progenitor's method name for an `operationId` (typify's `sanitize`).
+fn method_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned: String = operation_id
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let snake = cleaned.to_snake_case();
+    match snake.chars().next() {
+        None => "x".to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => snake,
+        Some(_) => format!("x_{snake}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    // A chain of references ends, or is refused, within a few steps.
+    for _ in 0..32 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                Some(target) => current = target,
+                None => return current,
+            },
+            None => return current,
+        }
+    }
+    current
+}
+
+/// The schema that decides a value's constraints: references followed,
+/// and a lone `allOf` (a `$ref` with a description beside it) unwrapped.
+fn effective<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let schema = resolve(doc, schema);
+    match schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([only]) => effective(doc, only),
+        _ => schema,
+    }
+}
+
+struct Checks<'a> {
+    doc: &'a Value,
+    runtime: &'a Ident,
+    structs: &'a BTreeMap<String, ItemStruct>,
+    newtypes: &'a BTreeMap<String, Type>,
+    /// Struct types still to check, with their schema.
+    pending: Vec<(String, Value)>,
+    done: BTreeSet<String>,
+    impls: Vec<Item>,
+}
+
+impl Checks<'_> {
+    fn run(&mut self) -> Result<(), String> {
+        while let Some((name, schema)) = self.pending.pop() {
+            if !self.done.insert(name.clone()) {
+                continue;
+            }
+            let item = self.structs[&name].clone();
+            let Fields::Named(fields) = &item.fields else {
+                continue;
+            };
+            let mut body = Vec::new();
+            for field in &fields.named {
+                if is_flattened(field) {
+                    continue;
+                }
+                let wire = wire_name(field);
+                let Some(property) = schema["properties"].get(&wire) else {
+                    continue;
+                };
+                let property = effective(self.doc, property);
+                let ident = field.ident.as_ref().expect("named");
+                let checks = self.value(&quote!(value), &field.ty, property, &name)?;
+                if !checks.is_empty() {
+                    body.push(quote! {
+                        {
+                            let at = &at.property(#wire);
+                            let value = &self.#ident;
+                            #checks
+                        }
+                    });
+                }
+            }
+            let ident = &item.ident;
+            let runtime = self.runtime;
+            let unused = body.is_empty().then(|| quote!(let _ = at;));
+            self.impls.push(syn::parse_quote! {
+                impl ::#runtime::Validate for #ident {
+                    fn validate_at(
+                        &self,
+                        at: &::#runtime::Field<'_>,
+                    ) -> ::std::result::Result<(), ::#runtime::Invalid> {
+                        #unused
+                        #(#body)*
+                        ::std::result::Result::Ok(())
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks of `value` (an expression of type `&ty`) against `schema`.
+    fn value(
+        &mut self,
+        value: &TokenStream,
+        ty: &Type,
+        schema: &Value,
+        owner: &str,
+    ) -> Result<TokenStream, String> {
+        let runtime = self.runtime;
+        let check = quote!(::#runtime::validate::check);
+        if let Some(inner) = argument(ty, "Option") {
+            let checks = self.value(&quote!(value), inner, schema, owner)?;
+            return Ok(if checks.is_empty() {
+                checks
+            } else {
+                quote!(if let ::std::option::Option::Some(value) = #value { #checks })
+            });
+        }
+        if let Some((wrapper, inner)) = nullable(ty) {
+            let wrapper = format_ident!("{wrapper}");
+            let checks = self.value(&quote!(value), inner, schema, owner)?;
+            return Ok(if checks.is_empty() {
+                checks
+            } else {
+                quote!(if let ::#runtime::#wrapper::Value(value) = #value { #checks })
+            });
+        }
+        if let Some(inner) = argument(ty, "Box") {
+            let checks = self.value(&quote!(value), inner, schema, owner)?;
+            return Ok(if checks.is_empty() {
+                checks
+            } else {
+                quote!({ let value = &**#value; #checks })
+            });
+        }
+        if let Some(inner) = argument(ty, "Vec") {
+            let mut out = TokenStream::new();
+            let (min, max) = (bound(schema, "minItems"), bound(schema, "maxItems"));
+            if min.is_some() || max.is_some() {
+                let (min, max) = (option(min), option(max));
+                out.extend(quote!(#check::items(#value.len(), #min, #max, at)?;));
+            }
+            let items = schema
+                .get("items")
+                .map_or(&Value::Null, |items| effective(self.doc, items));
+            let checks = self.value(&quote!(value), inner, items, owner)?;
+            if !checks.is_empty() {
+                out.extend(quote! {
+                    for (index, value) in #value.iter().enumerate() {
+                        let at = &at.index(index);
+                        #checks
+                    }
+                });
+            }
+            return Ok(out);
+        }
+        if let Some(inner) = map_value(ty) {
+            let mut out = TokenStream::new();
+            let (min, max) = (
+                bound(schema, "minProperties"),
+                bound(schema, "maxProperties"),
+            );
+            if min.is_some() || max.is_some() {
+                let (min, max) = (option(min), option(max));
+                // In a merge patch a null deletes: only set entries count.
+                let count = if argument(inner, "Option").is_some() {
+                    quote!(#value.values().filter(|value| value.is_some()).count())
+                } else {
+                    quote!(#value.len())
+                };
+                out.extend(quote!(#check::properties(#count, #min, #max, at)?;));
+            }
+            let values = match schema.get("additionalProperties") {
+                Some(values) if values.is_object() => effective(self.doc, values),
+                _ => &Value::Null,
+            };
+            let checks = self.value(&quote!(value), inner, values, owner)?;
+            if !checks.is_empty() {
+                out.extend(quote! {
+                    for (key, value) in #value.iter() {
+                        let at = &at.key(key);
+                        #checks
+                    }
+                });
+            }
+            return Ok(out);
+        }
+        if is_json_map(ty) {
+            let (min, max) = (
+                bound(schema, "minProperties"),
+                bound(schema, "maxProperties"),
+            );
+            if min.is_some() || max.is_some() {
+                let (min, max) = (option(min), option(max));
+                return Ok(quote!(#check::properties(#value.len(), #min, #max, at)?;));
+            }
+            return Ok(TokenStream::new());
+        }
+        let Some(last) = last_ident(ty) else {
+            return Ok(TokenStream::new());
+        };
+        match last.as_str() {
+            "String" => {
+                let mut out = TokenStream::new();
+                let (min, max) = (bound(schema, "minLength"), bound(schema, "maxLength"));
+                if min.is_some() || max.is_some() {
+                    let (min, max) = (option(min), option(max));
+                    out.extend(quote!(#check::length(#value, #min, #max, at)?;));
+                }
+                if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+                    if let Err(error) = regress::Regex::new(pattern) {
+                        return Err(format!(
+                            "the pattern `{pattern}` in `{owner}` is not a regular expression \
+                             (ECMA 262, as OpenAPI specifies): {error}"
+                        ));
+                    }
+                    out.extend(quote! {
+                        {
+                            static PATTERN: ::#runtime::validate::Pattern =
+                                ::#runtime::validate::Pattern::new(#pattern);
+                            #check::pattern(#value, &PATTERN, at)?;
+                        }
+                    });
+                }
+                Ok(out)
+            }
+            "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
+                let min = numeric_bound(schema, "minimum", "exclusiveMinimum");
+                let max = numeric_bound(schema, "maximum", "exclusiveMaximum");
+                if min.is_none() && max.is_none() {
+                    return Ok(TokenStream::new());
+                }
+                let (min, max) = (option(min), option(max));
+                Ok(quote!(#check::range(*#value as f64, #min, #max, at)?;))
+            }
+            name if self.structs.contains_key(name) => {
+                self.pending.push((name.to_owned(), schema.clone()));
+                Ok(quote!(::#runtime::Validate::validate_at(#value, at)?;))
+            }
+            name if self.newtypes.contains_key(name) => {
+                let inner = self.newtypes[name].clone();
+                let checks = self.value(&quote!(value), &inner, schema, owner)?;
+                Ok(if checks.is_empty() {
+                    checks
+                } else {
+                    quote!({ let value = &#value.0; #checks })
+                })
+            }
+            _ => Ok(TokenStream::new()),
+        }
+    }
+}
+
+fn bound(schema: &Value, key: &str) -> Option<usize> {
+    schema
+        .get(key)
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+}
+
+/// `minimum` with `exclusiveMinimum: true` (OpenAPI 3.0's boolean form).
+fn numeric_bound(schema: &Value, key: &str, exclusive: &str) -> Option<TokenStream> {
+    let limit = schema.get(key).and_then(Value::as_f64)?;
+    let exclusive = schema
+        .get(exclusive)
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Some(quote!((#limit, #exclusive)))
+}
+
+fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-operation spec whose request body has `properties`.
+    fn spec(properties: &str) -> String {
+        format!(
+            r##"
+openapi: 3.0.3
+info: {{title: Demo, version: "1"}}
+servers: [{{url: "https://api.example.com"}}]
+components:
+  securitySchemes:
+    basic: {{type: http, scheme: basic}}
+  schemas:
+    Error: {{type: object, properties: {{code: {{type: integer}}}}}}
+    Patch:
+      type: object
+      properties:
+{properties}
+paths:
+  /things/{{id}}:
+    patch:
+      operationId: UpdateThing
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string, format: uuid}}}}
+      requestBody:
+        content:
+          application/json:
+            schema: {{$ref: "#/components/schemas/Patch"}}
+      responses:
+        "204": {{description: Done}}
+        "400":
+          description: Bad
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Error"}}
+"##
+        )
+    }
+
+    fn generate(properties: &str) -> Result<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("specs")).unwrap();
+        let path = dir.path().join("specs/demo.yaml");
+        std::fs::write(&path, spec(properties)).unwrap();
+        let files = crate::codegen::generate_crate(dir.path(), &path)?;
+        Ok(files
+            .into_iter()
+            .find(|file| file.path.ends_with("generated.rs"))
+            .unwrap()
+            .contents)
+    }
+
+    #[test]
+    fn setters_checks_and_wrappers_come_from_the_spec() {
+        let code = generate(
+            "        name: {type: string, nullable: true, maxLength: 4, pattern: '^[a-z]+$'}\n        \
+             tags: {type: array, maxItems: 2, items: {type: string, minLength: 1}}\n        \
+             level: {type: integer, minimum: 1, maximum: 9}",
+        )
+        .unwrap();
+        for expected in [
+            "pub fn name(",
+            "pub fn clear_name(mut self) -> Self",
+            "pub fn tags(",
+            "pub fn level(mut self, value: impl ::std::convert::Into<i64>) -> Self",
+            "check::length(value,::std::option::Option::None,::std::option::Option::Some(4usize),at,)",
+            "::interlocutor_runtime::validate::Pattern::new(\"^[a-z]+$\",)",
+            "check::items(",
+            "check::range(",
+            "id: impl ::std::fmt::Display",
+            "body: impl ::std::borrow::Borrow<types::Patch>",
+            "::interlocutor_runtime::Response<()>",
+            "async fn raw_update_thing<'a>(",
+            "let id: ::uuid::Uuid = ::interlocutor_runtime::path_param(\"id\", &id)",
+        ] {
+            let flat: String = code.split_whitespace().collect();
+            let expected: String = expected.split_whitespace().collect();
+            assert!(flat.contains(&expected), "missing `{expected}` in:\n{code}");
+        }
+        // The constraint moved from the type to the check: a plain String.
+        assert!(code.contains("::interlocutor_runtime::Nullable<::std::string::String>"));
+    }
+
+    #[test]
+    fn clashing_builder_methods_are_refused() {
+        for properties in [
+            "        new: {type: string}",
+            "        size: {type: integer, nullable: true}\n        clear_size: {type: integer}",
+        ] {
+            let error = generate(properties).unwrap_err();
+            assert!(
+                error.contains("the builder methods of `Patch` would clash"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_is_not_a_regular_expression_is_refused() {
+        let error = generate("        name: {type: string, pattern: '[a-'}").unwrap_err();
+        assert!(
+            error.contains("the pattern `[a-` in `Patch` is not a regular expression"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn method_names_follow_progenitor() {
+        assert_eq!(
+            method_name("PatchConversationById"),
+            "patch_conversation_by_id"
+        );
+        assert_eq!(method_name("UpdateConversation"), "update_conversation");
+        assert_eq!(method_name("list-things"), "list_things");
+    }
+
+    #[test]
+    fn path_parameters_are_read_from_the_url_format() {
+        let tokens = quote! {
+            let url = format!("{}/a/{}/b/{}", self.baseurl,
+                ::interlocutor_runtime::encode_path_segment(&user_sid.to_string()),
+                ::interlocutor_runtime::encode_path_segment(&conversation_sid.to_string()));
+        };
+        let found = path_parameters(&tokens);
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            ["conversation_sid", "user_sid"]
+        );
+    }
+}

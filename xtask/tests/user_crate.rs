@@ -1,0 +1,269 @@
+//! A user's crate, written from the README, compiles against the clients,
+//! and still compiles after the specs grow.
+//!
+//! Every Rust example of the README becomes a binary of a fresh crate
+//! outside this workspace whose only dependencies are the README's own
+//! `[dependencies]` lines: `interlocutor` (by path; with `testing` for the
+//! examples that use it) and `tokio`. So the README cannot drift from the
+//! API, and an example that needs another crate fails here.
+//!
+//! The same crate is then checked against a scratch copy of the workspace
+//! whose specs gained a request property, an enum value and a response
+//! field, regenerated: code written the README's way must not notice, which
+//! is what makes such a change a minor release.
+//!
+//! The crate is built with `cargo check` in `target/user-crates`, a target
+//! directory of its own (a cargo inside `cargo test` cannot share the outer
+//! one's lock); after the first run it is incremental.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits below the root")
+        .to_path_buf()
+}
+
+/// A fenced code block of the README.
+struct Example {
+    line: usize,
+    code: String,
+}
+
+/// The README's Rust code blocks, with rustdoc's hidden-line markers
+/// (`# `) removed as rustdoc removes them.
+fn rust_examples(readme: &str) -> Vec<Example> {
+    let mut examples = Vec::new();
+    let mut current: Option<Example> = None;
+    for (index, line) in readme.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None => {
+                if let Some(info) = trimmed.strip_prefix("```")
+                    && info.split(',').next() == Some("rust")
+                {
+                    current = Some(Example {
+                        line: index + 1,
+                        code: String::new(),
+                    });
+                }
+            }
+            Some(example) => {
+                if trimmed.starts_with("```") {
+                    examples.push(current.take().expect("in a block"));
+                    continue;
+                }
+                let indent = &line[..line.len() - trimmed.len()];
+                let code_line = match trimmed.strip_prefix('#') {
+                    Some("") => indent.to_owned(),
+                    Some(rest) if rest.starts_with(' ') => format!("{indent}{}", &rest[1..]),
+                    _ => line.to_owned(),
+                };
+                example.code.push_str(&code_line);
+                example.code.push('\n');
+            }
+        }
+    }
+    examples
+}
+
+/// The `tokio = ...` line of the README's `[dependencies]` block.
+fn readme_tokio_dependency(readme: &str) -> String {
+    readme
+        .lines()
+        .find(|line| line.starts_with("tokio = "))
+        .expect("the README's [dependencies] block names tokio")
+        .to_owned()
+}
+
+/// Writes the user crates into `dir`: `plain` holds the examples that do
+/// not use `interlocutor::testing`, `testing` those that do (with the
+/// `testing` feature, as the README's dev-dependency line says).
+fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
+    let examples = rust_examples(readme);
+    assert!(examples.len() >= 5, "the README lost its examples");
+    let tokio = readme_tokio_dependency(readme);
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\"]\n",
+    )
+    .unwrap();
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    for (name, features) in [("plain", ""), ("testing", ", features = [\"testing\"]")] {
+        let bin = dir.join(name).join("src/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(
+            dir.join(name).join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"readme-{name}\"\nedition = \"2024\"\npublish = false\n\n\
+                 [dependencies]\ninterlocutor = {{ path = {path:?}{features} }}\n{tokio}\n",
+                path = interlocutor.display().to_string(),
+            ),
+        )
+        .unwrap();
+        for example in &examples {
+            let uses_testing = example.code.contains("interlocutor::testing");
+            if uses_testing != (name == "testing") {
+                continue;
+            }
+            let code = if example.code.contains("fn main") {
+                example.code.clone()
+            } else {
+                // A fragment: rustdoc wraps it in `fn main`, and so do we.
+                format!("fn main() {{\n{}}}\n", example.code)
+            };
+            std::fs::write(
+                bin.join(format!("readme_line_{}.rs", example.line)),
+                format!("//! README.md, line {}.\n{code}", example.line),
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// `cargo check` of one user crate; panics with cargo's output on failure.
+fn check(dir: &Path, package: &str) {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(["check", "--quiet", "--bins", "--package", package])
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/user-crates"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "the README examples in {}/{package} do not compile:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn readme_examples_compile_in_a_fresh_crate_before_and_after_the_specs_grow() {
+    let root = workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+
+    // Against the clients as they are.
+    let users = scratch.path().join("users");
+    write_user_crates(&users, &root.join("crates/interlocutor"), &readme);
+    check(&users, "readme-plain");
+    check(&users, "readme-testing");
+
+    // Against a copy whose specs grew, regenerated.
+    let grown = scratch.path().join("grown");
+    copy_workspace(&root, &grown);
+    for spec in std::fs::read_dir(grown.join("specs")).unwrap() {
+        grow_spec(&spec.unwrap().path());
+    }
+    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--root"])
+        .arg(&grown)
+        .output()
+        .unwrap();
+    assert!(
+        generate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    let generated =
+        std::fs::read_to_string(grown.join("crates/twilio-conversations-v2/src/generated.rs"))
+            .unwrap();
+    assert!(
+        generated.contains(GROWN_PROPERTY_FIELD),
+        "the spec did not grow"
+    );
+    write_user_crates(&users, &grown.join("crates/interlocutor"), &readme);
+    check(&users, "readme-plain");
+    check(&users, "readme-testing");
+}
+
+/// What `grow_spec` adds, named so that no real spec has it.
+const GROWN_PROPERTY: &str = "interlocutorGrowthProbe";
+const GROWN_PROPERTY_FIELD: &str = "interlocutor_growth_probe";
+const GROWN_ENUM_VALUE: &str = "INTERLOCUTOR_GROWTH_PROBE";
+
+/// The sources the facade and the clients need: the root manifest (members
+/// limited to `crates/*`), the lock file, the specs and the crates.
+fn copy_workspace(root: &Path, to: &Path) {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let manifest = manifest.replace(
+        r#"members = ["crates/*", "xtask", "tests"]"#,
+        r#"members = ["crates/*"]"#,
+    );
+    assert!(manifest.contains(r#"members = ["crates/*"]"#));
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::write(to.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
+    copy_dir(&root.join("specs"), &to.join("specs"));
+    copy_dir(&root.join("crates"), &to.join("crates"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Adds, to every operation of the spec at `path`, an optional property to
+/// its request body and a field to its success response; and a value to
+/// every string enum among the components.
+fn grow_spec(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut doc: Value = serde_yaml::from_str(&text).unwrap();
+    let mut targets = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            if let Some(content) = operation["requestBody"]["content"].as_object() {
+                for media in content.values() {
+                    targets.push(media["schema"].clone());
+                }
+            }
+            if let Some(content) = operation["responses"]["200"]["content"].as_object() {
+                for media in content.values() {
+                    targets.push(media["schema"].clone());
+                }
+            }
+        }
+    }
+    for target in targets {
+        let name = target["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .expect("the specs name their bodies");
+        let properties = doc["components"]["schemas"][name]["properties"]
+            .as_object_mut()
+            .unwrap();
+        assert!(!properties.contains_key(GROWN_PROPERTY));
+        properties.insert(
+            GROWN_PROPERTY.to_owned(),
+            json!({"type": "string", "description": "Added by the growth test."}),
+        );
+    }
+    for schema in doc["components"]["schemas"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+            values.push(json!(GROWN_ENUM_VALUE));
+        }
+    }
+    std::fs::write(path, serde_yaml::to_string(&doc).unwrap()).unwrap();
+}
