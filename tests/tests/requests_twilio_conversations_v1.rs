@@ -112,8 +112,10 @@ async fn every_notification_level() {
     }
 }
 
+/// As Twilio's own libraries send them: UTC, whole seconds, `Z`. A
+/// fraction is dropped (not rounded), as they drop it.
 #[tokio::test]
-async fn timestamps_go_out_in_utc() {
+async fn timestamps_go_out_in_utc_whole_seconds() {
     let offset = Update::new().last_read_timestamp(at("2024-05-06T07:08:09+02:00"));
     let request = send(&offset).await;
     assert_eq!(
@@ -131,7 +133,7 @@ async fn timestamps_go_out_in_utc() {
         request.form_pairs().unwrap(),
         [(
             "LastReadTimestamp".to_owned(),
-            "2024-05-06T10:38:09.123456Z".to_owned()
+            "2024-05-06T10:38:09Z".to_owned()
         )]
     );
     insta::assert_yaml_snapshot!("timestamp_with_fractional_seconds", snapshot(&request));

@@ -42,7 +42,7 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
             )
         })?;
     let spec = spec::load(spec_path, &shown)?;
-    let (code, json_responses) = run_progenitor(&spec, &shown)?;
+    let code = run_progenitor(&spec, &shown)?;
 
     let crate_dir = Path::new("crates").join(stem);
     let crate_name = format!("{CRATE_PREFIX}{stem}");
@@ -57,7 +57,7 @@ pub fn generate_crate(root: &Path, spec_path: &Path) -> Result<Vec<GeneratedFile
         },
         GeneratedFile {
             path: crate_dir.join("src/lib.rs"),
-            contents: lib_rs(&header, &crate_name, &spec, &shown, &json_responses),
+            contents: lib_rs(&header, &crate_name, &spec, &shown),
         },
         GeneratedFile {
             path: crate_dir.join("src/generated.rs"),
@@ -105,9 +105,8 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// Runs progenitor, turning its panics (`todo!`, `assert!`) and errors into
-/// an error that names the spec. Returns the code and the operations whose
-/// success response is JSON.
-fn run_progenitor(spec: &Spec, shown: &str) -> Result<(String, Vec<String>), String> {
+/// an error that names the spec, and adds the user-facing surface.
+fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -140,11 +139,11 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<(String, Vec<String>), Str
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
-    let mut fixes = GeneratedCodeFixes::default();
+    let mut fixes = GeneratedCodeFixes;
     fixes.visit_file_mut(&mut file);
     crate::surface::apply(&mut file, &spec.original)
         .map_err(|error| format!("{shown}: {error}"))?;
-    Ok((prettyplease::unparse(&file), fixes.json_responses))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Two fixes to progenitor's output that it has no setting for:
@@ -156,34 +155,9 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<(String, Vec<String>), Str
 /// - path parameters go through the runtime's `encode_path_segment`, which
 ///   encodes `\` (read as `/` by URL parsers) and flags `.`, `..` and empty
 ///   values, instead of `progenitor_client::encode_path`.
-///
-/// It also notes which operations expect a JSON success body, for the
-/// `post` hook.
-#[derive(Default)]
-struct GeneratedCodeFixes {
-    json_responses: Vec<String>,
-}
+struct GeneratedCodeFixes;
 
 impl VisitMut for GeneratedCodeFixes {
-    fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
-        if method.sig.asyncness.is_some() {
-            let output = method
-                .sig
-                .output
-                .to_token_stream()
-                .to_string()
-                .replace(' ', "");
-            let decodes_json = output.contains("ResponseValue<")
-                && !output.contains("ResponseValue<()>")
-                && !output.contains("ByteStream")
-                && !output.contains("Upgraded");
-            if decodes_json {
-                self.json_responses.push(method.sig.ident.to_string());
-            }
-        }
-        visit_mut::visit_impl_item_fn_mut(self, method);
-    }
-
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // The URL is built inside `format!`, whose arguments are tokens.
         mac.tokens = replace_encode_path(std::mem::take(&mut mac.tokens));
@@ -303,13 +277,7 @@ workspace = true
     )
 }
 
-fn lib_rs(
-    header: &str,
-    crate_name: &str,
-    spec: &Spec,
-    shown: &str,
-    json_responses: &[String],
-) -> String {
+fn lib_rs(header: &str, crate_name: &str, spec: &Spec, shown: &str) -> String {
     let security = match &spec.security {
         Security::Basic => "::interlocutor_runtime::SecurityScheme::Basic".to_owned(),
         Security::Token { scheme } => {
@@ -336,10 +304,6 @@ pub use generated::*;
 
 // The impls below come from a template; rustfmt is kept off them so that
 // `cargo fmt --check` never depends on what a spec's names look like.
-
-/// The operations whose success response is a JSON body.
-#[rustfmt::skip]
-const JSON_RESPONSES: &[&str] = &[{json_responses}];
 
 #[rustfmt::skip]
 impl Client {{
@@ -389,10 +353,9 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
     async fn post<E>(
         &self,
         result: &::reqwest::Result<::reqwest::Response>,
-        info: &::progenitor_client::OperationInfo,
+        _info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {{
-        let json_expected = JSON_RESPONSES.contains(&info.operation_id);
-        match ::progenitor_client::ClientInfo::inner(self).check(result, json_expected) {{
+        match ::progenitor_client::ClientInfo::inner(self).check(result) {{
             Some(response) => Err(::progenitor_client::Error::UnexpectedResponse(response)),
             None => Ok(()),
         }}
@@ -401,10 +364,5 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
 "#,
         title = spec.title,
         base_url = spec.default_base_url,
-        json_responses = json_responses
-            .iter()
-            .map(|name| format!("{name:?}"))
-            .collect::<Vec<_>>()
-            .join(", "),
     )
 }

@@ -841,7 +841,8 @@ fn wrap_error_bodies(doc: &mut Value) -> Result<(), String> {
 }
 
 /// Keywords that only narrow which values are valid, not their type.
-const CONSTRAINTS: [&str; 11] = [
+const CONSTRAINTS: [&str; 12] = [
+    "propertyNames",
     "pattern",
     "minLength",
     "maxLength",

@@ -22,7 +22,9 @@
 //!   `Uuid`), parsed into the declared type with an error naming the
 //!   parameter; the body by value or by reference; and returns the runtime's
 //!   `Response<T>`, whose status and request id do not collide with the
-//!   body's fields. progenitor's own method stays, private, as `raw_<name>`.
+//!   body's fields (through the runtime's `call`, which also keeps the
+//!   status of a response whose body does not decode). progenitor's own
+//!   method stays, private, as `raw_<name>`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,6 +52,7 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
 
     let operations = operations(doc);
     let mut roots = Vec::new();
+    let mut response_roots = BTreeSet::new();
     let mut wrappers = Vec::new();
     for item in &mut file.items {
         let Item::Impl(block) = item else { continue };
@@ -69,6 +72,7 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
                     "internal error: no operation of the spec is named like the method `{name}`"
                 )
             })?;
+            response_roots.extend(idents_in(&method.sig.output.to_token_stream()));
             let (wrapper, body_type) = wrapper(method, &runtime, &structs)?;
             if let (Some(body_type), Some(schema)) = (body_type, body_schema) {
                 roots.push((body_type, (*schema).clone()));
@@ -95,10 +99,85 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
     };
     checks.run()?;
     added.extend(checks.impls);
+    let requests = checks.done;
 
+    // A request type refuses fields it does not know when it is read (a
+    // typo would otherwise vanish: `{"nmae": "x"}` read as `{}`), unless a
+    // response uses it too and must stay liberal.
+    let responses = reachable(&structs, &newtypes, response_roots);
     let types = types_module(file)?;
+    for item in types.iter_mut() {
+        if let Item::Struct(item) = item {
+            let name = item.ident.to_string();
+            let flattened = match &item.fields {
+                Fields::Named(fields) => fields.named.iter().any(is_flattened),
+                _ => true,
+            };
+            if requests.contains(&name) && !responses.contains(&name) && !flattened {
+                item.attrs
+                    .push(syn::parse_quote!(#[serde(deny_unknown_fields)]));
+            }
+            if requests.contains(&name) {
+                whole_second_timestamps(item, &runtime);
+            }
+        }
+    }
     types.extend(added);
     Ok(())
+}
+
+/// Timestamps in a request go out in whole seconds, as the providers'
+/// own libraries send them (see the runtime's `whole_seconds`).
+fn whole_second_timestamps(item: &mut ItemStruct, runtime: &Ident) {
+    let path = format!("::{runtime}::whole_seconds");
+    for field in item.fields.iter_mut() {
+        if idents_in(&field.ty.to_token_stream()).contains("DateTime") {
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(serialize_with = #path)]));
+        }
+    }
+}
+
+/// Every identifier in `tokens`, groups included.
+fn idents_in(tokens: &TokenStream) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Ident(ident) => {
+                found.insert(ident.to_string());
+            }
+            TokenTree::Group(group) => found.extend(idents_in(&group.stream())),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The struct types reachable from `roots` through field types.
+fn reachable(
+    structs: &BTreeMap<String, ItemStruct>,
+    newtypes: &BTreeMap<String, Type>,
+    roots: BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = pending.pop() {
+        let types: Vec<TokenStream> = if let Some(item) = structs.get(&name) {
+            item.fields.iter().map(|f| f.ty.to_token_stream()).collect()
+        } else if let Some(inner) = newtypes.get(&name) {
+            vec![inner.to_token_stream()]
+        } else {
+            continue;
+        };
+        if !seen.insert(name) {
+            continue;
+        }
+        for ty in types {
+            pending.extend(idents_in(&ty));
+        }
+    }
+    seen
 }
 
 /// The items of progenitor's `pub mod types`.
@@ -605,7 +684,7 @@ fn wrapper(
         #(#docs)*
         pub async fn #name #generics (#receiver, #(#params),*) #output {
             #(#prelude)*
-            self.#raw(#(#arguments),*).await.map(::#runtime::Response::from)
+            ::#runtime::call(self.#raw(#(#arguments),*)).await
         }
     })
     .map_err(|error| format!("internal error: the method `{name}` does not parse: {error}"))?;
@@ -749,6 +828,7 @@ struct Checks<'a> {
     newtypes: &'a BTreeMap<String, Type>,
     /// Struct types still to check, with their schema.
     pending: Vec<(String, Value)>,
+    /// The request types checked so far.
     done: BTreeSet<String>,
     impls: Vec<Item>,
 }
@@ -876,6 +956,10 @@ impl Checks<'_> {
                 };
                 out.extend(quote!(#check::properties(#count, #min, #max, at)?;));
             }
+            if let Some(names) = schema.get("propertyNames") {
+                let names = effective(self.doc, names);
+                out.extend(self.key_checks(names, owner)?);
+            }
             let values = match schema.get("additionalProperties") {
                 Some(values) if values.is_object() => effective(self.doc, values),
                 _ => &Value::Null,
@@ -914,12 +998,7 @@ impl Checks<'_> {
                     out.extend(quote!(#check::length(#value, #min, #max, at)?;));
                 }
                 if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-                    if let Err(error) = regress::Regex::new(pattern) {
-                        return Err(format!(
-                            "the pattern `{pattern}` in `{owner}` is not a regular expression \
-                             (ECMA 262, as OpenAPI specifies): {error}"
-                        ));
-                    }
+                    compiles(pattern, owner)?;
                     out.extend(quote! {
                         {
                             static PATTERN: ::#runtime::validate::Pattern =
@@ -955,6 +1034,46 @@ impl Checks<'_> {
             _ => Ok(TokenStream::new()),
         }
     }
+}
+
+impl Checks<'_> {
+    /// `propertyNames`: every key of the map at `at` (in `value`).
+    fn key_checks(&self, names: &Value, owner: &str) -> Result<TokenStream, String> {
+        let runtime = self.runtime;
+        let check = quote!(::#runtime::validate::check);
+        let mut per_key = TokenStream::new();
+        let (min, max) = (bound(names, "minLength"), bound(names, "maxLength"));
+        if min.is_some() || max.is_some() {
+            let (min, max) = (option(min), option(max));
+            per_key.extend(quote!(#check::key_length(key, #min, #max, at)?;));
+        }
+        if let Some(pattern) = names.get("pattern").and_then(Value::as_str) {
+            compiles(pattern, owner)?;
+            per_key.extend(quote! {
+                {
+                    static PATTERN: ::#runtime::validate::Pattern =
+                        ::#runtime::validate::Pattern::new(#pattern);
+                    #check::key_pattern(key, &PATTERN, at)?;
+                }
+            });
+        }
+        Ok(if per_key.is_empty() {
+            per_key
+        } else {
+            quote!(for key in value.keys() { #per_key })
+        })
+    }
+}
+
+/// Refuses a pattern the runtime could not compile, now rather than when
+/// a request is checked.
+fn compiles(pattern: &str, owner: &str) -> Result<(), String> {
+    regress::Regex::new(pattern).map(drop).map_err(|error| {
+        format!(
+            "the pattern `{pattern}` in `{owner}` is not a regular expression (ECMA 262, as \
+             OpenAPI specifies): {error}"
+        )
+    })
 }
 
 fn bound(schema: &Value, key: &str) -> Option<usize> {

@@ -271,6 +271,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[non_exhaustive]
+    #[serde(deny_unknown_fields)]
     pub struct ConversationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accessibility: ::std::option::Option<ConversationAccessibility>,
@@ -1655,8 +1656,9 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        self.raw_update_conversation(&workspace_id, &conversation_id, body)
+        ::interlocutor_runtime::call(
+                self.raw_update_conversation(&workspace_id, &conversation_id, body),
+            )
             .await
-            .map(::interlocutor_runtime::Response::from)
     }
 }

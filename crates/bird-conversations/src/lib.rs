@@ -16,10 +16,6 @@ pub use generated::*;
 // The impls below come from a template; rustfmt is kept off them so that
 // `cargo fmt --check` never depends on what a spec's names look like.
 
-/// The operations whose success response is a JSON body.
-#[rustfmt::skip]
-const JSON_RESPONSES: &[&str] = &["update_conversation"];
-
 #[rustfmt::skip]
 impl Client {
     /// Starts building a client for the production base URL
@@ -70,10 +66,9 @@ impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Clien
     async fn post<E>(
         &self,
         result: &::reqwest::Result<::reqwest::Response>,
-        info: &::progenitor_client::OperationInfo,
+        _info: &::progenitor_client::OperationInfo,
     ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-        let json_expected = JSON_RESPONSES.contains(&info.operation_id);
-        match ::progenitor_client::ClientInfo::inner(self).check(result, json_expected) {
+        match ::progenitor_client::ClientInfo::inner(self).check(result) {
             Some(response) => Err(::progenitor_client::Error::UnexpectedResponse(response)),
             None => Ok(()),
         }

@@ -172,16 +172,37 @@ impl<C: ApiClient> ClientBuilder<C> {
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(|_| BuildError::InvalidAppName)?;
 
+        #[cfg(feature = "testing")]
+        if self.http.is_some() && matches!(self.transport, Transport::Test(_)) {
+            // Its default headers would be on the wire but not in the
+            // record, and a TestTransport never uses it anyway.
+            return Err(BuildError::HttpClient(
+                "a TestTransport answers in place of the HTTP client, so `http_client` and \
+                 `transport` cannot be combined: what the custom client adds (default \
+                 headers) could not be recorded"
+                    .to_owned(),
+            ));
+        }
         let http = match self.http {
             Some(http) => http,
-            // No redirects: reqwest would turn a redirected POST or PATCH
-            // into a GET without its body and report the GET's success.
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.request_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|error| BuildError::HttpClient(error.to_string()))?,
+            None => {
+                // No redirects: reqwest would turn a redirected POST or
+                // PATCH into a GET without its body and report the GET's
+                // success.
+                let mut http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.request_timeout)
+                    .redirect(reqwest::redirect::Policy::none());
+                // Through a proxy, a plain-http request (credentials
+                // included) is readable by the proxy; over https the proxy
+                // only relays an encrypted tunnel. So `HTTP_PROXY` and
+                // `ALL_PROXY` are honoured for https base URLs only.
+                if base_url.starts_with("http://") {
+                    http = http.no_proxy();
+                }
+                http.build()
+                    .map_err(|error| BuildError::HttpClient(error.to_string()))?
+            }
         };
         let context = Context {
             api: C::API,
@@ -215,9 +236,12 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 
 /// The URL with any `user:password@`, query and fragment replaced: they
 /// may carry a token, and a URL is printed in errors and `Debug` output.
+/// Something that is not an http(s) URL is not shown at all:
+/// `AC…:token@host` (no scheme) parses with `AC…` as its scheme and the
+/// token in its path.
 fn redact_url(raw: &str) -> String {
     match Url::parse(raw) {
-        Ok(mut url) => {
+        Ok(mut url) if matches!(url.scheme(), "http" | "https") => {
             if !url.username().is_empty() || url.password().is_some() {
                 let _ = url.set_username("redacted");
                 let _ = url.set_password(None);
@@ -230,8 +254,10 @@ fn redact_url(raw: &str) -> String {
             }
             url.to_string()
         }
-        Err(_) if raw.contains(['@', '?', '#']) => "<unparsable URL>".to_owned(),
-        Err(_) => raw.to_owned(),
+        _ if raw.contains(['@', ':', '?', '#', '%']) => {
+            "<not shown: not an http(s) URL>".to_owned()
+        }
+        _ => raw.to_owned(),
     }
 }
 
@@ -381,5 +407,22 @@ mod tests {
             assert!(!error.to_string().contains("s3cret"), "{error}");
             assert!(error.to_string().contains("redacted"), "{error}");
         }
+        // No scheme: `AC…` parses as the scheme, the token as the path.
+        for raw in [
+            "AC0123456789abcdef0123456789abcdef:s3cret@conversations.twilio.com",
+            "ftp://AC1:s3cret@example.com",
+            "AC1:s3cret",
+        ] {
+            let error = normalize_base_url(raw, false).unwrap_err();
+            assert!(
+                !format!("{error} {error:?}").contains("s3cret"),
+                "{error:?}"
+            );
+            assert!(!format!("{error}").contains("AC0123"), "{error}");
+        }
+        assert_eq!(
+            redact_url("conversations.twilio.com"),
+            "conversations.twilio.com"
+        );
     }
 }

@@ -4,9 +4,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use reqwest::header::{
-    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
-};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Version};
 
 use crate::SecurityScheme;
@@ -47,6 +45,9 @@ pub(crate) enum Transport {
 /// provider defines such a header, so it is removed.
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
+/// The longest URL the HTTP stack accepts (`http::Uri`'s limit).
+const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
+
 /// The body of a response as received, before any rewriting: set as a
 /// response extension so an error can show the raw body even where
 /// progenitor hands over only the `reqwest::Response`.
@@ -69,6 +70,16 @@ impl Context {
         if let Some(problem) = crate::path::invalid_parameter(request.url().path()) {
             return Err(problem.to_owned());
         }
+        // hyper refuses a longer URI when the request is sent, with a
+        // message that quotes all of it; refuse it here, for every
+        // transport alike.
+        let length = request.url().as_str().len();
+        if length > MAX_URL_LENGTH {
+            return Err(format!(
+                "the request URL would be {length} bytes long, over the {MAX_URL_LENGTH} an \
+                 HTTP request can carry: a path parameter is too long"
+            ));
+        }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
@@ -81,7 +92,8 @@ impl Context {
     ///
     /// Error responses whose body is not JSON get it as a JSON string of
     /// its text (an empty body as `null`), so the generated client decodes
-    /// them into `ErrorBody::Undocumented` instead of losing the status.
+    /// them into `ErrorBody::Undocumented` instead of losing the status;
+    /// their headers are left as the server sent them.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
@@ -89,16 +101,17 @@ impl Context {
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let started = tokio::time::Instant::now();
+        let mut request = request;
         let mut attempt = 1;
         loop {
-            // Only bodies held in memory can be sent twice; ours always are.
-            let Some(copy) = request.try_clone() else {
-                return self
-                    .send_once(http, request)
-                    .await
-                    .map(Received::into_response);
+            // A copy only when another attempt may follow; bodies held in
+            // memory (ours always are) can be copied.
+            let spare = if attempt < self.retry.attempts() {
+                request.try_clone()
+            } else {
+                None
             };
-            let outcome = self.send_once(http, copy).await;
+            let outcome = self.send_once(http, request).await;
             let (reason, server_wait) = match &outcome {
                 Err(error) if error.is_connect() => (RetryReason::Connect, None),
                 Ok(received) if is_retryable_status(received.status.as_u16()) => (
@@ -107,11 +120,13 @@ impl Context {
                 ),
                 _ => return outcome.map(Received::into_response),
             };
-            if attempt >= self.retry.attempts() {
+            let Some(next) = spare else {
                 return outcome.map(Received::into_response);
-            }
+            };
             let wait = self.retry.wait(attempt, server_wait);
-            if wait > self.retry.budget_left(started.elapsed()) {
+            // The budget bounds the whole call: a retry whose wait would
+            // end past it is not made, however short the wait.
+            if !self.retry.fits_budget(started.elapsed(), wait) {
                 return outcome.map(Received::into_response);
             }
             if let Some(observer) = &self.on_retry {
@@ -124,48 +139,30 @@ impl Context {
                 });
             }
             tokio::time::sleep(wait).await;
+            request = next;
             attempt += 1;
         }
     }
 
     /// Decides, before progenitor decodes a response, whether it cannot be
-    /// decoded at all: a body over the size limit, or a success whose body
-    /// should be JSON and is not (empty, truncated, an HTML page). Such a
-    /// response is returned whole, for progenitor's
-    /// `Error::UnexpectedResponse`, so the error keeps its status, headers
-    /// and raw body. Generated clients call it from their `post` hook.
-    pub fn check(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        json_expected: bool,
-    ) -> Option<reqwest::Response> {
+    /// read at all: a body over the size limit. Such a response is returned
+    /// for progenitor's `Error::UnexpectedResponse`, so the error keeps its
+    /// status and headers. Generated clients call it from their `post` hook.
+    /// (A body that is read but does not decode is reported by
+    /// [`crate::call`], which keeps the status too.)
+    pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Option<reqwest::Response> {
         let Ok(response) = result else {
             return None;
         };
-        let too_large = response.extensions().get::<BodyTooLarge>().copied();
-        let raw = response
-            .extensions()
-            .get::<RawBody>()
-            .map(|RawBody(raw)| raw.clone());
-        let unreadable_success = response.status().is_success()
-            && json_expected
-            && raw
-                .as_ref()
-                .is_some_and(|raw| serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_err());
-        if too_large.is_none() && !unreadable_success {
-            return None;
-        }
-        let mut copy = http::Response::new(raw.clone().unwrap_or_default());
+        let too_large = response.extensions().get::<BodyTooLarge>().copied()?;
+        let mut copy = http::Response::new(Bytes::new());
         *copy.status_mut() = response.status();
         *copy.version_mut() = response.version();
         *copy.headers_mut() = response.headers().clone();
-        if let Some(raw) = raw {
-            copy.extensions_mut().insert(RawBody(raw));
-        }
-        if let Some(too_large) = too_large {
-            copy.extensions_mut().insert(too_large);
-        }
-        Some(reqwest::Response::from(copy))
+        copy.extensions_mut().insert(too_large);
+        copy.extensions_mut()
+            .insert(ResponseUrl(response.url().clone()));
+        Some(with_url(copy))
     }
 
     async fn send_once(
@@ -176,10 +173,41 @@ impl Context {
         let response = match &self.transport {
             Transport::Http => http.execute(request).await?,
             #[cfg(feature = "testing")]
-            Transport::Test(transport) => transport.respond(&request),
+            Transport::Test(transport) => transport.respond(&request).await,
         };
-        Received::read(response, self.max_response_bytes).await
+        let received = Received::read(response, self.max_response_bytes).await?;
+        crate::call::remember(
+            received.status,
+            received.version,
+            &received.headers,
+            &received.url,
+        );
+        Ok(received)
     }
+}
+
+/// The URL a response came from, kept so a rebuilt response reports it
+/// (reqwest otherwise shows a placeholder).
+#[derive(Clone)]
+struct ResponseUrl(url::Url);
+
+/// A `reqwest::Response` from parts, with the URL it came from.
+fn with_url(mut response: http::Response<Bytes>) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt as _;
+    let url = response.extensions_mut().remove::<ResponseUrl>();
+    let (parts, body) = response.into_parts();
+    let mut builder = http::Response::builder()
+        .status(parts.status)
+        .version(parts.version);
+    if let Some(ResponseUrl(url)) = url {
+        builder = builder.url(url);
+    }
+    let mut rebuilt = builder
+        .body(body)
+        .expect("status and version come from a valid response");
+    *rebuilt.headers_mut() = parts.headers;
+    rebuilt.extensions_mut().extend(parts.extensions);
+    reqwest::Response::from(rebuilt)
 }
 
 /// A response with its body read, or known to be too large to read.
@@ -187,6 +215,7 @@ struct Received {
     status: StatusCode,
     version: Version,
     headers: HeaderMap,
+    url: url::Url,
     body: Result<Bytes, BodyTooLarge>,
 }
 
@@ -197,6 +226,7 @@ impl Received {
         let status = response.status();
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
+        let url = response.url().clone();
         let too_large = Err(BodyTooLarge { limit });
         if response
             .content_length()
@@ -206,6 +236,7 @@ impl Received {
                 status,
                 version,
                 headers,
+                url,
                 body: too_large,
             });
         }
@@ -216,6 +247,7 @@ impl Received {
                     status,
                     version,
                     headers,
+                    url,
                     body: too_large,
                 });
             }
@@ -225,6 +257,7 @@ impl Received {
             status,
             version,
             headers,
+            url,
             body: Ok(Bytes::from(body)),
         })
     }
@@ -233,13 +266,14 @@ impl Received {
         let Self {
             status,
             version,
-            mut headers,
+            headers,
+            url,
             body,
         } = self;
         let (sent, extension) = match body {
             Ok(raw) => {
                 let sent = if status.as_u16() >= 400 {
-                    error_body_as_json(&raw, &mut headers)
+                    error_body_as_json(&raw)
                 } else {
                     raw.clone()
                 };
@@ -251,6 +285,7 @@ impl Received {
         *response.status_mut() = status;
         *response.version_mut() = version;
         *response.headers_mut() = headers;
+        response.extensions_mut().insert(ResponseUrl(url));
         match extension {
             Ok(raw) => {
                 response.extensions_mut().insert(raw);
@@ -259,14 +294,17 @@ impl Received {
                 response.extensions_mut().insert(too_large);
             }
         }
-        reqwest::Response::from(response)
+        with_url(response)
     }
 }
 
-/// An error body as JSON: unchanged if it is JSON, else its text as a JSON
-/// string (empty: `null`).
-fn error_body_as_json(raw: &Bytes, headers: &mut HeaderMap) -> Bytes {
-    if serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_ok() {
+/// An error body as JSON: unchanged if it is JSON the error type can be
+/// read from (any JSON value: see `ErrorBody`), else its text as a JSON
+/// string (empty: `null`). The check is the decoder's own, so a body that
+/// only looks like JSON (a lone surrogate, `1e400`, deep nesting) is kept as
+/// text rather than failing the decode and losing the status.
+fn error_body_as_json(raw: &Bytes) -> Bytes {
+    if serde_json::from_slice::<serde_json::Value>(raw).is_ok() {
         return raw.clone();
     }
     let json = if raw.iter().all(u8::is_ascii_whitespace) {
@@ -274,8 +312,6 @@ fn error_body_as_json(raw: &Bytes, headers: &mut HeaderMap) -> Bytes {
     } else {
         serde_json::Value::String(String::from_utf8_lossy(raw).into_owned())
     };
-    headers.remove(CONTENT_LENGTH);
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Bytes::from(json.to_string())
 }
 

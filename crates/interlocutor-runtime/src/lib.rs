@@ -23,6 +23,7 @@
 
 mod auth;
 mod builder;
+mod call;
 mod context;
 mod nullable;
 mod open;
@@ -31,6 +32,7 @@ mod response;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod timestamp;
 pub mod validate;
 
 pub use auth::{CredentialError, Credentials, SecurityScheme};
@@ -38,12 +40,14 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
+pub use call::{DecodeError, call};
 pub use context::{BodyTooLarge, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
+pub use timestamp::{WholeSeconds, whole_seconds};
 pub use validate::{Field, Invalid, Validate, path_param};
 
 /// The crates generated code refers to, re-exported so a user of a generated

@@ -86,7 +86,7 @@ impl RetryPolicy {
 
     /// The wait before attempt `failed + 1`: `Retry-After` when the server
     /// sent one, else full-jitter exponential backoff; capped by
-    /// `max_delay` either way.
+    /// `max_delay` either way, and never under [`MIN_RETRY_WAIT`].
     pub(crate) fn wait(&self, failed: u32, retry_after: Option<Duration>) -> Duration {
         let wait = retry_after.unwrap_or_else(|| {
             let exponent = failed.saturating_sub(1).min(16);
@@ -96,13 +96,21 @@ impl RetryPolicy {
                 .min(self.max_delay);
             ceiling.mul_f64(fastrand::f64())
         });
-        wait.min(self.max_delay)
+        wait.min(self.max_delay).max(MIN_RETRY_WAIT)
     }
 
-    pub(crate) fn budget_left(&self, elapsed: Duration) -> Duration {
-        self.budget.saturating_sub(elapsed)
+    /// Whether a retry after `wait` still ends within the budget, counted
+    /// from the first attempt. An exhausted budget stops a call even when
+    /// the wait is zero.
+    pub(crate) fn fits_budget(&self, elapsed: Duration, wait: Duration) -> bool {
+        elapsed.saturating_add(wait) <= self.budget && elapsed < self.budget
     }
 }
+
+/// The shortest wait before a retry, whatever `Retry-After` (`0`, a date in
+/// the past) or the policy (`base_delay(ZERO)`) says: a server that keeps
+/// answering at once must not turn the client into a hot loop.
+pub const MIN_RETRY_WAIT: Duration = Duration::from_millis(10);
 
 /// Reads `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
@@ -190,13 +198,29 @@ mod tests {
             policy.wait(1, Some(Duration::from_secs(30))),
             Duration::from_millis(350)
         );
-        assert_eq!(policy.wait(1, Some(Duration::from_secs(0))), Duration::ZERO);
+        // `Retry-After: 0` still waits the floor: no hot loop.
+        assert_eq!(policy.wait(1, Some(Duration::from_secs(0))), MIN_RETRY_WAIT);
+        let zero = RetryPolicy::default()
+            .base_delay(Duration::ZERO)
+            .max_delay(Duration::ZERO);
+        assert_eq!(zero.wait(5, None), MIN_RETRY_WAIT);
         for _ in 0..200 {
             assert!(policy.wait(1, None) <= Duration::from_millis(100));
             assert!(policy.wait(2, None) <= Duration::from_millis(200));
             assert!(policy.wait(3, None) <= Duration::from_millis(350));
             assert!(policy.wait(40, None) <= Duration::from_millis(350));
         }
+    }
+
+    #[test]
+    fn an_exhausted_budget_stops_even_a_zero_wait() {
+        let policy = RetryPolicy::default().budget(Duration::from_millis(500));
+        let ms = Duration::from_millis;
+        assert!(policy.fits_budget(ms(100), ms(10)));
+        assert!(policy.fits_budget(ms(490), ms(10)));
+        assert!(!policy.fits_budget(ms(495), ms(10)));
+        assert!(!policy.fits_budget(ms(500), Duration::ZERO));
+        assert!(!policy.fits_budget(ms(4100), Duration::ZERO));
     }
 
     #[test]

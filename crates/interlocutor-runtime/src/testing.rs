@@ -61,20 +61,26 @@ impl TestTransport {
 
     /// Records `request` and answers with the next scripted response, or
     /// with a `501` explaining that the script ran out.
-    pub(crate) fn respond(&self, request: &reqwest::Request) -> reqwest::Response {
+    pub(crate) async fn respond(&self, request: &reqwest::Request) -> reqwest::Response {
         let recorded = RecordedRequest::from_request(request);
-        let mut state = self.state();
-        let response = state.script.pop_front().unwrap_or_else(|| {
-            ScriptedResponse::text(
-                501,
-                format!(
-                    "interlocutor TestTransport: no response was scripted for {} {}",
-                    recorded.method, recorded.path
-                ),
-            )
-        });
-        state.recorded.push(recorded);
-        response.into_response()
+        let response = {
+            let mut state = self.state();
+            let response = state.script.pop_front().unwrap_or_else(|| {
+                ScriptedResponse::text(
+                    501,
+                    format!(
+                        "interlocutor TestTransport: no response was scripted for {} {}",
+                        recorded.method, recorded.path
+                    ),
+                )
+            });
+            state.recorded.push(recorded);
+            response
+        };
+        if !response.delay.is_zero() {
+            tokio::time::sleep(response.delay).await;
+        }
+        response.into_response(request.url().clone())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -100,6 +106,7 @@ pub struct ScriptedResponse {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    delay: std::time::Duration,
 }
 
 impl ScriptedResponse {
@@ -124,7 +131,15 @@ impl ScriptedResponse {
             status,
             headers: Vec::new(),
             body: body.into(),
+            delay: std::time::Duration::ZERO,
         }
+    }
+
+    /// Answers only after `delay`, as a slow server would (on tokio's
+    /// clock, so a test with paused time does not really wait).
+    pub fn delayed(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
     }
 
     /// No body at all.
@@ -138,8 +153,9 @@ impl ScriptedResponse {
         self
     }
 
-    fn into_response(self) -> reqwest::Response {
-        let mut builder = http::Response::builder().status(self.status);
+    fn into_response(self, url: url::Url) -> reqwest::Response {
+        use reqwest::ResponseBuilderExt as _;
+        let mut builder = http::Response::builder().status(self.status).url(url);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }

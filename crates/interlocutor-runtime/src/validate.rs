@@ -181,6 +181,32 @@ pub mod check {
         }
     }
 
+    /// `propertyNames: {minLength, maxLength}`: the key of an entry of the
+    /// map at `at`.
+    pub fn key_length(
+        key: &str,
+        min: Option<usize>,
+        max: Option<usize>,
+        at: &Field<'_>,
+    ) -> Result<(), Invalid> {
+        length(key, min, max, at).map_err(|invalid| {
+            Invalid::new(
+                at,
+                format!("has the key {key:?}, which {}", invalid.problem),
+            )
+        })
+    }
+
+    /// `propertyNames: {pattern}`.
+    pub fn key_pattern(key: &str, pattern: &Pattern, at: &Field<'_>) -> Result<(), Invalid> {
+        super::check::pattern(key, pattern, at).map_err(|invalid| {
+            Invalid::new(
+                at,
+                format!("has the key {key:?}, which {}", invalid.problem),
+            )
+        })
+    }
+
     /// `minItems` / `maxItems`.
     pub fn items(
         count: usize,
@@ -323,6 +349,23 @@ mod tests {
             "has 21 items; at most 20 are allowed"
         );
         assert!(check::properties(9, None, Some(8), &at).is_err());
+        let metadata = root.property("metadata");
+        assert_eq!(
+            check::key_length(&"k".repeat(129), None, Some(128), &metadata)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "`metadata` has the key {:?}, which is longer than 128 characters (129)",
+                "k".repeat(129)
+            )
+        );
+        static KEY: Pattern = Pattern::new("^[A-Za-z0-9._-]+$");
+        assert_eq!(
+            check::key_pattern("a b", &KEY, &metadata)
+                .unwrap_err()
+                .to_string(),
+            "`metadata` has the key \"a b\", which does not match the pattern `^[A-Za-z0-9._-]+$`"
+        );
         assert!(check::range(0.0, Some((0.0, false)), None, &at).is_ok());
         assert!(check::range(0.0, Some((0.0, true)), None, &at).is_err());
         assert!(check::range(5.0, None, Some((5.0, true)), &at).is_err());

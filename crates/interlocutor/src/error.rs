@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use interlocutor_runtime::{
-    BodyTooLarge, BuildError, CredentialError, ErrorBody, Invalid, RawBody, is_retryable_status,
+    BodyTooLarge, BuildError, CredentialError, DecodeError, ErrorBody, Invalid, RawBody,
+    is_retryable_status,
 };
 use progenitor_client::Error as ClientError;
 use reqwest::header::HeaderMap;
@@ -303,16 +304,26 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
                     .unwrap_or_default();
                 let raw_text = || Some(String::from_utf8_lossy(&raw).into_owned());
                 if response.status().is_success() {
-                    // The runtime hands back successes whose body is not JSON.
-                    let problem = match serde_json::from_slice::<serde::de::IgnoredAny>(&raw) {
-                        Err(error) => error.to_string(),
-                        Ok(_) => "the body is not the documented shape".to_owned(),
+                    // A body that did not decode into the documented type,
+                    // handed back by the runtime with the decoder's error.
+                    let decode_error = response.extensions().get::<DecodeError>().cloned();
+                    let problem = match (
+                        &decode_error,
+                        serde_json::from_slice::<serde_json::Value>(&raw),
+                    ) {
+                        (Some(DecodeError(error)), _) => error.to_string(),
+                        (None, Err(error)) => error.to_string(),
+                        (None, Ok(_)) => "the body is not the documented shape".to_owned(),
                     };
-                    return Error::from(Details {
+                    let details = Details {
                         kind: ErrorKind::InvalidResponse,
                         message: Some(problem),
                         raw_body: raw_text(),
                         ..base
+                    };
+                    return Error::from(match decode_error {
+                        Some(DecodeError(error)) => details.with_source(error),
+                        None => details,
                     });
                 }
                 // An undocumented status may still carry the provider's

@@ -159,6 +159,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[non_exhaustive]
+    #[serde(deny_unknown_fields)]
     pub struct UpdateUserConversationRequest {
         ///The index of the last Message in the Conversation that the Participant has read. Null (sent as an empty value) clears it.
         #[serde(
@@ -177,6 +178,7 @@ pub mod types {
             rename = "LastReadTimestamp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(serialize_with = "::interlocutor_runtime::whole_seconds")]
         pub last_read_timestamp: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -909,8 +911,9 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        self.raw_update_user_conversation(&user_sid, &conversation_sid, body)
+        ::interlocutor_runtime::call(
+                self.raw_update_user_conversation(&user_sid, &conversation_sid, body),
+            )
             .await
-            .map(::interlocutor_runtime::Response::from)
     }
 }

@@ -210,6 +210,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[non_exhaustive]
+    #[serde(deny_unknown_fields)]
     pub struct ConversationConfigurationPatch {
         ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
         #[serde(
@@ -234,6 +235,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[non_exhaustive]
+    #[serde(deny_unknown_fields)]
     pub struct ConversationPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub configuration: ::std::option::Option<ConversationConfigurationPatch>,
@@ -569,6 +571,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[non_exhaustive]
+    #[serde(deny_unknown_fields)]
     pub struct StatusCallbackConfig {
         ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1630,8 +1633,6 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        self.raw_patch_conversation_by_id(&sid, body)
-            .await
-            .map(::interlocutor_runtime::Response::from)
+        ::interlocutor_runtime::call(self.raw_patch_conversation_by_id(&sid, body)).await
     }
 }
