@@ -136,12 +136,33 @@ async fn documented_errors_decode_into_the_typed_error() {
             .unwrap_err(),
     );
     assert_eq!(
-        error.details()["/status"],
-        ["must be one of active, closed"]
+        error.details().unwrap()["/status"],
+        json!(["must be one of active, closed"])
     );
     assert_eq!(
         error.to_string(),
         "Bird error InvalidPayload (HTTP 422): The request body did not pass validation; \
-         /status: must be one of active, closed"
+         details: {\"/status\":[\"must be one of active, closed\"]}"
     );
+
+    // Bird's `details` is free-form: any object decodes into the typed
+    // error, not only a map of string lists.
+    let other = json!({
+        "code": "InvalidPayload",
+        "message": "The request body did not pass validation",
+        "details": {"errors": [{"field": "status", "reason": "enum"}], "count": 1},
+    });
+    let server = CaptureServer::start(Reply::json(422, &other)).await;
+    let error = Error::from(
+        client(&server)
+            .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::Api, "{error}");
+    assert_eq!(
+        error.code(),
+        Some(&ErrorCode::Bird("InvalidPayload".to_owned()))
+    );
+    assert_eq!(error.details(), Some(&other["details"]));
 }

@@ -238,14 +238,14 @@ async fn a_bird_id_that_is_not_a_uuid_is_refused_by_name() {
     }
     let transport = TestTransport::new();
     for (workspace, conversation, named) in [
-        ("not-a-uuid", CONVERSATION, "workspace_id"),
-        (WORKSPACE, "conv_1", "conversation_id"),
-        (WORKSPACE, "", "conversation_id"),
+        ("not-a-uuid", CONVERSATION, "workspaceId"),
+        (WORKSPACE, "conv_1", "conversationId"),
+        (WORKSPACE, "", "conversationId"),
         // Its first segment, not a whole path: the rest would leave the segment.
         (
             WORKSPACE,
             &format!("{CONVERSATION}/messages"),
-            "conversation_id",
+            "conversationId",
         ),
     ] {
         let error = update(&transport, workspace, conversation)
@@ -425,4 +425,70 @@ async fn printing_an_error_with_a_huge_body_stays_small() {
         }
         assert!(format!("{error:#?}").contains("…"), "{what}: {error:#?}");
     }
+}
+
+/// A provider's message, Bird's `details` or a decoder's message can be as
+/// long as a body: every rendering of the error stays one bounded line
+/// (`Debug`: a bounded line per cause).
+#[tokio::test]
+async fn printing_an_error_with_a_huge_message_or_details_stays_small() {
+    let huge = format!("line1\nline2 {}", "x".repeat(200_000));
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(
+        400,
+        &json!({"code": 20001, "message": huge}),
+    ));
+    let error = Error::from(
+        v2(&transport)
+            .unwrap()
+            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.message().map(str::len), Some(huge.len()));
+
+    let details: serde_json::Map<String, serde_json::Value> = (0..2_000)
+        .map(|i| (format!("/field{i}"), json!(["bad\nvalue"])))
+        .collect();
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(
+        422,
+        &json!({"code": "InvalidPayload", "message": "invalid", "details": details}),
+    ));
+    let bird_error = Error::from(
+        bird_client(&transport)
+            .unwrap()
+            .update_conversation(WORKSPACE, CONVERSATION, ConversationUpdate::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        bird_error
+            .details()
+            .and_then(|d| d.as_object())
+            .map(|d| d.len()),
+        Some(2_000)
+    );
+
+    for error in [&error, &bird_error] {
+        let display = error.to_string();
+        assert!(!display.contains('\n'), "{display}");
+        assert!(display.chars().count() <= 1_001, "{} chars", display.len());
+        assert!(format!("{error:?}").len() < 4_096);
+        assert!(format!("{error:#?}").len() < 4_096);
+    }
+}
+
+/// A generated type parsed from text converts with `?` too.
+#[test]
+fn parsing_a_generated_type_converts() {
+    fn status(text: &str) -> interlocutor::Result<types::ConversationStatus> {
+        Ok(text.parse()?)
+    }
+    assert_eq!(
+        status("INACTIVE").unwrap(),
+        types::ConversationStatus::Inactive
+    );
+    let error = status("ARCHIVED").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
 }

@@ -375,3 +375,42 @@ fn request_types_refuse_unknown_fields() {
         from_value(json!({"id": "conv_1", "addedTomorrow": true})).unwrap();
     assert_eq!(conversation.id.as_deref(), Some("conv_1"));
 }
+
+// 9. Every documented request constraint is checked before sending, from
+//    the spec: item and entry counts (in errors.rs), and metadata keys.
+
+#[tokio::test]
+async fn metadata_keys_are_checked_before_sending() {
+    let transport = TestTransport::new();
+    let client = v2(&transport, RetryPolicy::disabled());
+    let long = "k".repeat(129);
+    for (key, problem) in [
+        (long.as_str(), "which is longer than 128 characters (129)"),
+        (
+            "tier level",
+            "which does not match the pattern `^[A-Za-z0-9._-]+$`",
+        ),
+        ("", "which does not match the pattern `^[A-Za-z0-9._-]+$`"),
+    ] {
+        let patch = ConversationPatch::new().set_metadata(key, "gold");
+        let error = Error::from(
+            client
+                .patch_conversation_by_id("conv_1", patch)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        assert_eq!(error.field(), Some("metadata"), "{error}");
+        assert!(error.to_string().ends_with(problem), "{error}");
+    }
+    // 128 characters of the allowed kinds, and a deletion, are fine.
+    transport.push(ScriptedResponse::json(200, &TWILIO_V2.example("200")));
+    let fine = ConversationPatch::new()
+        .set_metadata("k".repeat(128), "gold")
+        .remove_metadata("legacy.ticket_id-2");
+    client
+        .patch_conversation_by_id("conv_1", fine)
+        .await
+        .unwrap();
+    assert_eq!(transport.requests().len(), 1);
+}

@@ -492,9 +492,10 @@ async fn path_parameters_never_leave_their_segment() {
         assert!(
             error
                 .to_string()
-                .starts_with("invalid request to Twilio: a path parameter"),
+                .starts_with("invalid request to Twilio: `Sid` is "),
             "{error}"
         );
+        assert_eq!(error.field(), Some("Sid"));
         assert_eq!(transport.requests().len(), sent_before, "{sid:?} was sent");
     }
 }

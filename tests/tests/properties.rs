@@ -72,9 +72,29 @@ fn metadata_value() -> impl Strategy<Value = String> {
 /// of them, so the spec's limit of 8 set entries is crossed now and then.
 fn metadata_edits() -> impl Strategy<Value = Vec<(String, Option<String>)>> {
     proptest::collection::vec(
-        (text(), proptest::option::weighted(0.8, metadata_value())),
+        (
+            metadata_key(),
+            proptest::option::weighted(0.8, metadata_value()),
+        ),
         0..=10,
     )
+}
+
+/// A metadata key: mostly of the allowed characters, sometimes anything.
+fn metadata_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[A-Za-z0-9._-]{1,24}",
+        1 => text(),
+    ]
+}
+
+/// The spec's rule for a metadata key: 1 to 128 letters, digits, `.`,
+/// `_` and `-`.
+fn is_allowed_key(key: &str) -> bool {
+    (1..=128).contains(&key.chars().count())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// A Conversations v2 client on `transport`, which answers one request with 204.
@@ -101,12 +121,13 @@ proptest! {
             };
         }
         // The spec's limits: at most 8 keys set (a deletion does not count),
-        // each to at most 512 characters.
+        // keys of the allowed characters, values of at most 512 characters.
         let set: Vec<&String> = patch.metadata.values().flatten().collect();
         let too_many = set.len() > 8;
         let too_long = set.iter().any(|value| value.chars().count() > 512);
+        let bad_key = patch.metadata.keys().any(|key| !is_allowed_key(key));
         let result = runtime().block_on(client.patch_conversation_by_id(&sid, &patch));
-        if too_many || too_long || cannot_be_a_segment(&sid) {
+        if too_many || too_long || bad_key || cannot_be_a_segment(&sid) {
             let error = Error::from(result.unwrap_err());
             prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
             prop_assert!(transport.requests().is_empty(), "nothing may be sent");
@@ -119,6 +140,8 @@ proptest! {
                         message,
                         format!("`metadata` sets {} entries; at most 8 are allowed", set.len())
                     );
+                } else if bad_key {
+                    prop_assert!(message.starts_with("`metadata` has the key "), "{}", error);
                 } else {
                     prop_assert!(message.starts_with("`metadata"), "{}", error);
                     prop_assert!(message.contains("is longer than 512 characters"), "{}", error);

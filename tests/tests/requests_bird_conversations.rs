@@ -213,8 +213,8 @@ async fn ids_that_are_not_uuids_are_refused_before_sending() {
         .unwrap();
     for hostile in ["a/b c?d", "../../admin", "", "not-a-uuid", "%2e%2e"] {
         for (workspace, conversation, parameter) in [
-            (hostile, CONVERSATION, "workspace_id"),
-            (WORKSPACE, hostile, "conversation_id"),
+            (hostile, CONVERSATION, "workspaceId"),
+            (WORKSPACE, hostile, "conversationId"),
         ] {
             let error = Error::from(
                 client

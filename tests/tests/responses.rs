@@ -76,7 +76,7 @@ struct ErrorSnapshot {
     code: Option<String>,
     message: Option<String>,
     more_info: Option<String>,
-    details: std::collections::BTreeMap<String, Vec<String>>,
+    details: Option<interlocutor::serde_json::Value>,
     request_id: Option<String>,
     raw_body: Option<String>,
     retryable: bool,
@@ -90,7 +90,7 @@ fn snapshot(error: &Error) -> ErrorSnapshot {
         code: error.code().map(|c| format!("{c:?}")),
         message: error.message().map(str::to_owned),
         more_info: error.more_info().map(str::to_owned),
-        details: error.details().clone(),
+        details: error.details().cloned(),
         request_id: error.request_id().map(str::to_owned),
         raw_body: error.raw_body().map(str::to_owned),
         retryable: error.is_retryable(),
@@ -181,5 +181,36 @@ async fn broken_responses_are_clear_errors() {
     for (name, response) in broken() {
         let error = bird(response).await.unwrap_err();
         insta::assert_yaml_snapshot!(format!("bird_{name}"), snapshot(&error));
+    }
+}
+
+/// What the official descriptions add to the seeds: Twilio v2 returns the
+/// Conversation's `metadata`; Bird's conversation has a `style`, an open
+/// enum like every enum in a response.
+#[tokio::test]
+async fn metadata_and_style_are_read() {
+    let mut conversation = TWILIO_V2.example("200");
+    conversation["metadata"] = serde_json::json!({"zendesk_ticket_id": "TKT-456", "tier": "gold"});
+    let read = v2(ScriptedResponse::json(200, &conversation))
+        .await
+        .unwrap();
+    let metadata = read.metadata.unwrap();
+    assert_eq!(metadata["zendesk_ticket_id"], "TKT-456");
+    assert_eq!(metadata.len(), 2);
+
+    use bird::conversations::types::ConversationStyle;
+    for (style, expected) in [
+        ("directMessage", Some(ConversationStyle::DirectMessage)),
+        ("personalInbox", Some(ConversationStyle::PersonalInbox)),
+        ("broadcast", None),
+    ] {
+        let mut conversation = BIRD.example("200");
+        conversation["style"] = serde_json::json!(style);
+        let read = bird(ScriptedResponse::json(200, &conversation))
+            .await
+            .unwrap();
+        let read = read.style.unwrap();
+        assert_eq!(read.known().copied(), expected, "{style}");
+        assert_eq!(read.to_string(), style);
     }
 }

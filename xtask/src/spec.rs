@@ -875,23 +875,18 @@ fn relax(schema: &mut Value) {
     }
 }
 
-/// Turns each optional, nullable property of an object schema into an
-/// `x-rust-type` pointing at the runtime's three-state wrapper.
+/// Turns each nullable property of an object schema into an `x-rust-type`
+/// pointing at the runtime's null-or-value wrapper: with `Option` around it
+/// when the property is optional (three states), alone when required.
 fn wrap_nullable_properties(schema: &mut Value, form: bool) {
-    let required: BTreeSet<String> = schema["required"]
-        .as_array()
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
     let Some(Value::Object(properties)) = schema.get_mut("properties") else {
         return;
     };
-    for (name, property) in properties.iter_mut() {
-        if required.contains(name) || property.get("nullable") != Some(&Value::Bool(true)) {
+    for property in properties.values_mut() {
+        // Required too: the field is then a plain `Nullable<T>`, which the
+        // caller must give (a value or null) instead of an `Option` that
+        // typify would send as null when left alone.
+        if property.get("nullable") != Some(&Value::Bool(true)) {
             continue;
         }
         let mut inner = property.clone();

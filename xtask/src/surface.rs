@@ -67,15 +67,15 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
                 continue;
             }
             let name = method.sig.ident.to_string();
-            let body_schema = operations.get(&name).ok_or_else(|| {
+            let operation = operations.get(&name).ok_or_else(|| {
                 format!(
                     "internal error: no operation of the spec is named like the method `{name}`"
                 )
             })?;
             response_roots.extend(idents_in(&method.sig.output.to_token_stream()));
-            let (wrapper, body_type) = wrapper(method, &runtime, &structs)?;
-            if let (Some(body_type), Some(schema)) = (body_type, body_schema) {
-                roots.push((body_type, (*schema).clone()));
+            let (wrapper, body_type) = wrapper(method, &runtime, &structs, &operation.path_names)?;
+            if let (Some(body_type), Some(schema)) = (body_type, &operation.body) {
+                roots.push((body_type, schema.clone()));
             }
             wrappers.push(wrapper);
         }
@@ -599,6 +599,7 @@ fn wrapper(
     method: &mut syn::ImplItemFn,
     runtime: &Ident,
     structs: &BTreeMap<String, ItemStruct>,
+    path_names: &BTreeMap<String, String>,
 ) -> Result<(syn::ImplItemFn, Option<String>), String> {
     let name = method.sig.ident.clone();
     let raw = format_ident!("raw_{name}");
@@ -635,10 +636,18 @@ fn wrapper(
         match referent {
             Some(target) if path_params.contains(&ident.to_string()) => {
                 params.push(quote!(#ident: impl ::std::fmt::Display));
+                // Errors name the parameter as the spec (and the provider's
+                // documentation) does: `workspaceId`.
+                let shown = path_names
+                    .get(&ident.to_string())
+                    .cloned()
+                    .unwrap_or_else(|| ident.to_string());
                 if target.to_token_stream().to_string() == "str" {
-                    prelude.push(quote!(let #ident = ::std::string::ToString::to_string(&#ident);));
+                    prelude.push(quote! {
+                        let #ident = ::#runtime::path_text(#shown, &#ident)
+                            .map_err(#invalid_request)?;
+                    });
                 } else {
-                    let shown = ident.to_string();
                     prelude.push(quote! {
                         let #ident: #target = ::#runtime::path_param(#shown, &#ident)
                             .map_err(#invalid_request)?;
@@ -741,9 +750,16 @@ fn replace_ident(tokens: TokenStream, name: &str, with: &TokenStream) -> TokenSt
         .collect()
 }
 
-/// For each operation, by the name progenitor gives its method, the
-/// request body schema (if it has a body).
-fn operations(doc: &Value) -> BTreeMap<String, Option<&Value>> {
+/// What the wrappers need to know of an operation from the spec.
+struct Operation {
+    /// The request body schema, if it has a body (`allOf` folded in).
+    body: Option<Value>,
+    /// Path parameter names as the spec spells them, by their Rust name.
+    path_names: BTreeMap<String, String>,
+}
+
+/// Every operation, by the name progenitor gives its method.
+fn operations(doc: &Value) -> BTreeMap<String, Operation> {
     let mut found = BTreeMap::new();
     let Some(paths) = doc["paths"].as_object() else {
         return found;
@@ -752,16 +768,27 @@ fn operations(doc: &Value) -> BTreeMap<String, Option<&Value>> {
         let Some(item) = item.as_object() else {
             continue;
         };
+        let shared = item.get("parameters");
         for operation in item.values() {
             let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let schema = operation.get("requestBody").and_then(|body| {
+            let body = operation.get("requestBody").and_then(|body| {
                 let body = resolve(doc, body);
                 let (_, media) = body["content"].as_object()?.iter().next()?;
-                media.get("schema").map(|schema| effective(doc, schema))
+                media.get("schema").map(|schema| merged(doc, schema, 0))
             });
-            found.insert(method_name(id), schema);
+            let path_names = [shared, operation.get("parameters")]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_array)
+                .flatten()
+                .map(|parameter| resolve(doc, parameter))
+                .filter(|parameter| parameter["in"] == "path")
+                .filter_map(|parameter| parameter["name"].as_str())
+                .map(|name| (method_name(name), name.to_owned()))
+                .collect();
+            found.insert(method_name(id), Operation { body, path_names });
         }
     }
     found
@@ -821,6 +848,121 @@ fn effective<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     }
 }
 
+/// `schema` with references followed and every `allOf` member folded in
+/// (properties united, each keyword from the first member that has it), so
+/// the checks see every constraint that applies.
+fn merged(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = effective(doc, schema);
+    let Some(members) = schema.get("allOf").and_then(Value::as_array) else {
+        return schema.clone();
+    };
+    let mut out = schema.clone();
+    let map = out
+        .as_object_mut()
+        .expect("a schema with allOf is an object");
+    map.remove("allOf");
+    if depth > 16 {
+        return out;
+    }
+    for member in members {
+        let member = merged(doc, member, depth + 1);
+        let Some(member) = member.as_object() else {
+            continue;
+        };
+        for (key, value) in member {
+            match (key.as_str(), map.get_mut(key)) {
+                ("properties", Some(Value::Object(properties))) => {
+                    if let Some(more) = value.as_object() {
+                        for (name, property) in more {
+                            properties
+                                .entry(name.clone())
+                                .or_insert_with(|| property.clone());
+                        }
+                    }
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    map.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A constraint inside `oneOf`/`anyOf` depends on which alternative a
+/// value is; the checks cannot tell, so such a spec is refused rather than
+/// its constraints dropped without a word.
+fn refuse_unchecked_alternatives(
+    doc: &Value,
+    schema: &Value,
+    owner: &str,
+    property: &str,
+) -> Result<(), String> {
+    for key in ["oneOf", "anyOf"] {
+        if let Some(alternatives) = schema.get(key).and_then(Value::as_array)
+            && alternatives
+                .iter()
+                .any(|alternative| has_constraints(doc, alternative, 0))
+        {
+            return Err(format!(
+                "`{owner}.{property}` is a `{key}` whose alternatives carry constraints \
+                 (lengths, patterns, counts, ranges); the generator cannot check those before \
+                 sending, so it refuses them rather than drop them: move the constraints \
+                 out of the alternatives or describe them in `description`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `schema` or anything nested in it carries a constraint.
+fn has_constraints(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    let schema = resolve(doc, schema);
+    let Some(map) = schema.as_object() else {
+        return false;
+    };
+    const KEYWORDS: [&str; 12] = [
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "propertyNames",
+    ];
+    if KEYWORDS.iter().any(|keyword| map.contains_key(*keyword)) {
+        return true;
+    }
+    let nested = map
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|properties| properties.values())
+        .chain(
+            ["items", "additionalProperties"]
+                .iter()
+                .filter_map(|key| map.get(*key)),
+        )
+        .chain(
+            ["allOf", "oneOf", "anyOf"]
+                .iter()
+                .filter_map(|key| map.get(*key).and_then(Value::as_array))
+                .flatten(),
+        );
+    nested
+        .into_iter()
+        .any(|child| has_constraints(doc, child, depth + 1))
+}
+
 struct Checks<'a> {
     doc: &'a Value,
     runtime: &'a Ident,
@@ -852,7 +994,8 @@ impl Checks<'_> {
                 let Some(property) = schema["properties"].get(&wire) else {
                     continue;
                 };
-                let property = effective(self.doc, property);
+                let property = &merged(self.doc, property, 0);
+                refuse_unchecked_alternatives(self.doc, property, &name, &wire)?;
                 let ident = field.ident.as_ref().expect("named");
                 let checks = self.value(&quote!(value), &field.ty, property, &name)?;
                 if !checks.is_empty() {
@@ -928,7 +1071,8 @@ impl Checks<'_> {
             }
             let items = schema
                 .get("items")
-                .map_or(&Value::Null, |items| effective(self.doc, items));
+                .map_or(Value::Null, |items| merged(self.doc, items, 0));
+            let items = &items;
             let checks = self.value(&quote!(value), inner, items, owner)?;
             if !checks.is_empty() {
                 out.extend(quote! {
@@ -957,13 +1101,14 @@ impl Checks<'_> {
                 out.extend(quote!(#check::properties(#count, #min, #max, at)?;));
             }
             if let Some(names) = schema.get("propertyNames") {
-                let names = effective(self.doc, names);
+                let names = &merged(self.doc, names, 0);
                 out.extend(self.key_checks(names, owner)?);
             }
             let values = match schema.get("additionalProperties") {
-                Some(values) if values.is_object() => effective(self.doc, values),
-                _ => &Value::Null,
+                Some(values) if values.is_object() => merged(self.doc, values, 0),
+                _ => Value::Null,
             };
+            let values = &values;
             let checks = self.value(&quote!(value), inner, values, owner)?;
             if !checks.is_empty() {
                 out.extend(quote! {
@@ -1068,12 +1213,14 @@ impl Checks<'_> {
 /// Refuses a pattern the runtime could not compile, now rather than when
 /// a request is checked.
 fn compiles(pattern: &str, owner: &str) -> Result<(), String> {
-    regress::Regex::new(pattern).map(drop).map_err(|error| {
-        format!(
-            "the pattern `{pattern}` in `{owner}` is not a regular expression (ECMA 262, as \
+    regress::Regex::with_flags(pattern, "u")
+        .map(drop)
+        .map_err(|error| {
+            format!(
+                "the pattern `{pattern}` in `{owner}` is not a regular expression (ECMA 262, as \
              OpenAPI specifies): {error}"
-        )
-    })
+            )
+        })
 }
 
 fn bound(schema: &Value, key: &str) -> Option<usize> {
@@ -1183,6 +1330,54 @@ paths:
         }
         // The constraint moved from the type to the check: a plain String.
         assert!(code.contains("::interlocutor_runtime::Nullable<::std::string::String>"));
+    }
+
+    #[test]
+    fn constraints_in_all_of_members_are_checked_and_in_alternatives_refused() {
+        let code = generate(
+            "        combo:\n          allOf:\n            - {type: object, properties: {a: {type: string, maxLength: 2}}}\n            \
+             - {type: object, properties: {b: {type: string, pattern: '^\\p{L}+$'}}}",
+        )
+        .unwrap();
+        let flat: String = code.split_whitespace().collect();
+        assert!(flat.contains("Some(2usize)"), "{code}");
+        assert!(flat.contains("Pattern::new(\"^\\\\p{L}+$\",)"), "{code}");
+
+        let error = generate(
+            "        choice:\n          oneOf:\n            - {type: string, maxLength: 2}\n            - {type: integer}",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("`Patch.choice` is a `oneOf` whose alternatives carry constraints"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_required_nullable_property_must_be_given_and_may_be_null() {
+        let required = spec("        must: {type: string, nullable: true}").replace(
+            "    Patch:\n      type: object\n",
+            "    Patch:\n      type: object\n      required: [must]\n",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("specs")).unwrap();
+        let path = dir.path().join("specs/demo.yaml");
+        std::fs::write(&path, required).unwrap();
+        let files = crate::codegen::generate_crate(dir.path(), &path).unwrap();
+        let code = &files
+            .iter()
+            .find(|f| f.path.ends_with("generated.rs"))
+            .unwrap()
+            .contents;
+        let flat: String = code.split_whitespace().collect();
+        assert!(
+            flat.contains("pubmust:::interlocutor_runtime::Nullable<::std::string::String>,"),
+            "{code}"
+        );
+        assert!(
+            flat.contains("pubfnnew(must:impl::std::convert::Into<::interlocutor_runtime::Nullable<::std::string::String>,>,)"),
+            "{code}"
+        );
     }
 
     #[test]

@@ -39,17 +39,27 @@ struct Example {
 fn rust_examples(readme: &str) -> Vec<Example> {
     let mut examples = Vec::new();
     let mut current: Option<Example> = None;
+    // Inside a block of another language, whose closing fence must not be
+    // taken for an untagged opening one.
+    let mut in_other = false;
     for (index, line) in readme.lines().enumerate() {
         let trimmed = line.trim_start();
         match &mut current {
             None => {
-                if let Some(info) = trimmed.strip_prefix("```")
-                    && info.split(',').next() == Some("rust")
-                {
+                let Some(info) = trimmed.strip_prefix("```") else {
+                    continue;
+                };
+                if in_other {
+                    in_other = false;
+                // As rustdoc reads a fence: untagged, or tagged `rust`
+                // among other attributes (`rust,no_run`, `no_run`...).
+                } else if is_rust(info) {
                     current = Some(Example {
                         line: index + 1,
                         code: String::new(),
                     });
+                } else {
+                    in_other = true;
                 }
             }
             Some(example) => {
@@ -69,6 +79,22 @@ fn rust_examples(readme: &str) -> Vec<Example> {
         }
     }
     examples
+}
+
+/// Whether rustdoc compiles a block with this info string and expects it
+/// to compile: no language named, or `rust`, or only rustdoc's own
+/// attributes (`ignore` and `compile_fail` blocks are not meant to).
+fn is_rust(info: &str) -> bool {
+    const ATTRIBUTES: [&str; 5] = [
+        "rust",
+        "no_run",
+        "should_panic",
+        "edition2021",
+        "edition2024",
+    ];
+    info.split([',', ' ', '\t'])
+        .filter(|tag| !tag.is_empty())
+        .all(|tag| ATTRIBUTES.contains(&tag))
 }
 
 /// The `tokio = ...` line of the README's `[dependencies]` block.

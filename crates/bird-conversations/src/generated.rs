@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///The error body Bird returns with 4xx responses.
+    ///The error body Bird returns with 4xx responses, as in Bird's published error schema: a PascalCase `code`, a `message`, and free-form `details`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -17,17 +17,11 @@ pub mod types {
     )]
     #[non_exhaustive]
     pub struct BirdError {
-        ///A machine-readable error code, such as `InvalidPayload`.
+        ///A machine-readable error code in PascalCase, such as `ResourceNotFound`.
         pub code: ::std::string::String,
-        ///For validation errors, the problems found, keyed by the path of the field.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub details: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        ///More about the error, free-form: for a validation error, for example, the problems found by field.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///A human-readable explanation.
         pub message: ::std::string::String,
     }
@@ -89,7 +83,7 @@ pub mod types {
         ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The number of participants invited but not yet joined.
+        ///The number of requests to join the conversation that await approval.
         #[serde(
             rename = "pendingParticipantCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -99,6 +93,10 @@ pub mod types {
         #[serde(rename = "platformStyle")]
         pub platform_style: ::std::string::String,
         pub status: ::interlocutor_runtime::Open<ConversationStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub style: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationStyle>,
+        >,
         ///When the conversation was last updated (RFC 3339).
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -254,6 +252,75 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ConversationStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The style of the conversation: an ordinary one, a direct message between two participants, a chat channel, a personal inbox, or a conversation about a resource.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[non_exhaustive]
+    pub enum ConversationStyle {
+        #[serde(rename = "default")]
+        Default,
+        #[serde(rename = "directMessage")]
+        DirectMessage,
+        #[serde(rename = "chatChannel")]
+        ChatChannel,
+        #[serde(rename = "personalInbox")]
+        PersonalInbox,
+        #[serde(rename = "resource")]
+        Resource,
+    }
+    impl ::std::fmt::Display for ConversationStyle {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("default"),
+                Self::DirectMessage => f.write_str("directMessage"),
+                Self::ChatChannel => f.write_str("chatChannel"),
+                Self::PersonalInbox => f.write_str("personalInbox"),
+                Self::Resource => f.write_str("resource"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationStyle {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "default" => Ok(Self::Default),
+                "directMessage" => Ok(Self::DirectMessage),
+                "chatChannel" => Ok(Self::ChatChannel),
+                "personalInbox" => Ok(Self::PersonalInbox),
+                "resource" => Ok(Self::Resource),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationStyle {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ConversationStyle {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -758,7 +825,7 @@ pub mod types {
         }
         ///Sets `code`.
         ///
-        ///A machine-readable error code, such as `InvalidPayload`.
+        ///A machine-readable error code in PascalCase, such as `ResourceNotFound`.
         pub fn code(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -768,11 +835,11 @@ pub mod types {
         }
         ///Sets the entry `key` of `details` to `value`.
         ///
-        ///For validation errors, the problems found, keyed by the path of the field.
+        ///More about the error, free-form: for a validation error, for example, the problems found by field.
         pub fn set_details(
             mut self,
             key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl ::std::convert::Into<::serde_json::Value>,
         ) -> Self {
             self.details
                 .insert(
@@ -855,6 +922,7 @@ pub mod types {
                 pending_participant_count: ::std::default::Default::default(),
                 platform_style: ::std::convert::Into::into(platform_style),
                 status: ::std::convert::Into::into(status),
+                style: ::std::default::Default::default(),
                 updated_at: ::std::convert::Into::into(updated_at),
                 visibility: ::std::convert::Into::into(visibility),
             }
@@ -989,7 +1057,7 @@ pub mod types {
         }
         ///Sets `pendingParticipantCount`.
         ///
-        ///The number of participants invited but not yet joined.
+        ///The number of requests to join the conversation that await approval.
         pub fn pending_participant_count(
             mut self,
             value: impl ::std::convert::Into<i64>,
@@ -1018,6 +1086,17 @@ pub mod types {
             >,
         ) -> Self {
             self.status = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `style`.
+        ///
+        pub fn style(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStyle>,
+            >,
+        ) -> Self {
+            self.style = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
         ///Sets `updatedAt`.
@@ -1638,14 +1717,14 @@ Arguments:
         Error<::interlocutor_runtime::ErrorBody<types::BirdError>>,
     > {
         let workspace_id: ::uuid::Uuid = ::interlocutor_runtime::path_param(
-                "workspace_id",
+                "workspaceId",
                 &workspace_id,
             )
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
         let conversation_id: ::uuid::Uuid = ::interlocutor_runtime::path_param(
-                "conversation_id",
+                "conversationId",
                 &conversation_id,
             )
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(

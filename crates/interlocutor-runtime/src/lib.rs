@@ -48,7 +48,7 @@ pub use path::encode_path_segment;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
 pub use timestamp::{WholeSeconds, whole_seconds};
-pub use validate::{Field, Invalid, Validate, path_param};
+pub use validate::{Field, Invalid, Validate, path_param, path_text};
 
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.

@@ -67,13 +67,26 @@ impl fmt::Display for Field<'_> {
                     && key
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                // A quoted key is escaped, backticks included, so the
+                // rendered field never holds one (`Invalid` quotes the field
+                // in backticks) and stays on one line.
+                let quoted = || format!("{key:?}").replace('`', "\\u{60}");
                 match (parent, plain) {
                     (Field::Root, true) => f.write_str(key),
                     (_, true) => write!(f, "{parent}.{key}"),
-                    (_, false) => write!(f, "{parent}[{key:?}]"),
+                    (_, false) => write!(f, "{parent}[{}]", excerpt(&quoted(), 80)),
                 }
             }
         }
+    }
+}
+
+/// `text` cut to `limit` characters: a map key comes from the caller and
+/// may be as long as a request allows.
+fn excerpt(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
@@ -122,7 +135,9 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// A pattern in ECMA 262 syntax, as OpenAPI specifies.
+    /// A pattern in ECMA 262 syntax, as OpenAPI specifies, matched with the
+    /// `u` flag (JSON Schema patterns are Unicode-aware: `\p{L}` is a
+    /// letter, not the text `p{L}`).
     pub const fn new(source: &'static str) -> Self {
         Self {
             source,
@@ -132,7 +147,7 @@ impl Pattern {
 
     fn matches(&self, value: &str) -> bool {
         self.compiled
-            .get_or_init(|| regress::Regex::new(self.source).ok())
+            .get_or_init(|| regress::Regex::with_flags(self.source, "u").ok())
             .as_ref()
             .is_some_and(|regex| regex.find(value).is_some())
     }
@@ -192,7 +207,7 @@ pub mod check {
         length(key, min, max, at).map_err(|invalid| {
             Invalid::new(
                 at,
-                format!("has the key {key:?}, which {}", invalid.problem),
+                format!("has the key {}, which {}", shown_key(key), invalid.problem),
             )
         })
     }
@@ -202,9 +217,13 @@ pub mod check {
         super::check::pattern(key, pattern, at).map_err(|invalid| {
             Invalid::new(
                 at,
-                format!("has the key {key:?}, which {}", invalid.problem),
+                format!("has the key {}, which {}", shown_key(key), invalid.problem),
             )
         })
+    }
+
+    fn shown_key(key: &str) -> String {
+        super::excerpt(&format!("{key:?}"), 80)
     }
 
     /// `minItems` / `maxItems`.
@@ -260,6 +279,10 @@ pub mod check {
         max: Option<(f64, bool)>,
         at: &Field<'_>,
     ) -> Result<(), Invalid> {
+        if value.is_nan() {
+            // JSON has no NaN: serde_json would send `null`.
+            return Err(Invalid::new(at, "is NaN, which JSON cannot carry"));
+        }
         if let Some((min, exclusive)) = min {
             let below = if exclusive { value <= min } else { value < min };
             if below {
@@ -280,6 +303,19 @@ pub mod check {
         }
         Ok(())
     }
+}
+
+/// A path parameter given as anything printable, as text: refused, with
+/// its name, when it is empty, `.` or `..`, which no URL can carry as a
+/// segment (they would address another resource).
+pub fn path_text(name: &'static str, value: &dyn fmt::Display) -> Result<String, Invalid> {
+    let text = value.to_string();
+    let problem = match text.as_str() {
+        "" => "is empty, which would address another resource",
+        "." | ".." => "is `.` or `..`, which a URL cannot carry as a segment",
+        _ => return Ok(text),
+    };
+    Err(Invalid::new(&Field::Property(&Field::Root, name), problem))
 }
 
 /// Reads a path parameter given as anything printable (`&str`, `String`,
@@ -320,6 +356,8 @@ mod tests {
         let metadata = root.property("metadata");
         assert_eq!(metadata.key("tier").to_string(), "metadata.tier");
         assert_eq!(metadata.key("a.b c").to_string(), r#"metadata["a.b c"]"#);
+        assert_eq!(metadata.key("a` b").to_string(), r#"metadata["a\u{60} b"]"#);
+        assert!(metadata.key(&"x ".repeat(50_000)).to_string().len() < 100);
         assert_eq!(root.to_string(), "the request body");
     }
 
@@ -355,8 +393,8 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             format!(
-                "`metadata` has the key {:?}, which is longer than 128 characters (129)",
-                "k".repeat(129)
+                "`metadata` has the key \"{}…, which is longer than 128 characters (129)",
+                "k".repeat(79)
             )
         );
         static KEY: Pattern = Pattern::new("^[A-Za-z0-9._-]+$");
@@ -369,6 +407,7 @@ mod tests {
         assert!(check::range(0.0, Some((0.0, false)), None, &at).is_ok());
         assert!(check::range(0.0, Some((0.0, true)), None, &at).is_err());
         assert!(check::range(5.0, None, Some((5.0, true)), &at).is_err());
+        assert!(check::range(f64::NAN, None, None, &at).is_err());
     }
 
     #[test]
@@ -377,6 +416,10 @@ mod tests {
         assert_eq!(id, 42);
         let text: String = path_param("sid", &"a/b").unwrap();
         assert_eq!(text, "a/b");
+        assert_eq!(path_text("Sid", &"a/b").unwrap(), "a/b");
+        for hostile in ["", ".", ".."] {
+            assert_eq!(path_text("Sid", &hostile).unwrap_err().field(), "Sid");
+        }
         let error = path_param::<u32>("index", &"forty").unwrap_err();
         assert_eq!(error.field(), "index");
         assert!(

@@ -1,7 +1,6 @@
 //! One error type for every client, flat enough to act on without
 //! matching progenitor's enum or parsing strings.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use interlocutor_runtime::{
@@ -61,7 +60,7 @@ struct Details {
     code: Option<ErrorCode>,
     message: Option<String>,
     more_info: Option<String>,
-    details: BTreeMap<String, Vec<String>>,
+    details: Option<serde_json::Value>,
     request_id: Option<String>,
     raw_body: Option<String>,
     retryable: bool,
@@ -123,7 +122,7 @@ pub struct ProviderErrorFields {
     pub code: Option<ErrorCode>,
     pub message: Option<String>,
     pub more_info: Option<String>,
-    pub details: BTreeMap<String, Vec<String>>,
+    pub details: Option<serde_json::Value>,
 }
 
 /// An API's documented error body. Implemented in this crate for each
@@ -156,7 +155,7 @@ impl Details {
             code: None,
             message: None,
             more_info: None,
-            details: BTreeMap::new(),
+            details: None,
             request_id: None,
             raw_body: None,
             retryable: false,
@@ -210,9 +209,10 @@ impl Error {
         self.0.more_info.as_deref()
     }
 
-    /// Bird's validation problems, keyed by the path of the field.
-    pub fn details(&self) -> &BTreeMap<String, Vec<String>> {
-        &self.0.details
+    /// Bird's `details`: more about the error, free-form (for a validation
+    /// error, for example, the problems found by field).
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        self.0.details.as_ref()
     }
 
     /// The provider's id for the request (`Twilio-Request-Id`), to quote
@@ -400,8 +400,22 @@ fn excerpt(text: &str, limit: usize) -> String {
     }
 }
 
+/// The longest `Display`: a provider's message or Bird's `details` can be
+/// as long as a response body.
+const DISPLAY_LIMIT: usize = 1000;
+
 impl fmt::Display for Error {
+    /// One line, at most [`DISPLAY_LIMIT`] characters.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut full = String::new();
+        self.render(&mut full)?;
+        f.write_str(&excerpt(&full, DISPLAY_LIMIT))
+    }
+}
+
+impl Error {
+    fn render(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write as _;
         let this = &*self.0;
         let provider = this.provider.unwrap_or("the provider");
         let status = this
@@ -418,8 +432,8 @@ impl fmt::Display for Error {
                 if let Some(message) = &this.message {
                     write!(f, ": {message}")?;
                 }
-                for (field, problems) in &this.details {
-                    write!(f, "; {field}: {}", problems.join(", "))?;
+                if let Some(details) = &this.details {
+                    write!(f, "; details: {}", excerpt(&details.to_string(), 300))?;
                 }
                 if let Some(link) = &this.more_info {
                     write!(f, " (see {link})")?;
@@ -502,10 +516,31 @@ impl fmt::Debug for Error {
                 .field("provider", &this.provider)
                 .field("status", &this.status)
                 .field("code", &this.code)
-                .field("message", &this.message)
-                .field("more_info", &this.more_info)
-                .field("details", &this.details)
-                .field("request_id", &this.request_id)
+                .field(
+                    "message",
+                    &this
+                        .message
+                        .as_deref()
+                        .map(|m| excerpt(m, DEBUG_BODY_LIMIT)),
+                )
+                .field(
+                    "more_info",
+                    &this
+                        .more_info
+                        .as_deref()
+                        .map(|m| excerpt(m, DEBUG_BODY_LIMIT)),
+                )
+                .field(
+                    "details",
+                    &this
+                        .details
+                        .as_ref()
+                        .map(|details| excerpt(&details.to_string(), DEBUG_BODY_LIMIT)),
+                )
+                .field(
+                    "request_id",
+                    &this.request_id.as_deref().map(|id| excerpt(id, 100)),
+                )
                 .field(
                     "raw_body",
                     &this
@@ -514,7 +549,13 @@ impl fmt::Debug for Error {
                         .map(|body| excerpt(body, DEBUG_BODY_LIMIT)),
                 )
                 .field("retryable", &this.retryable)
-                .field("source", &this.source)
+                .field(
+                    "source",
+                    &this
+                        .source
+                        .as_ref()
+                        .map(|source| excerpt(&source.to_string(), DEBUG_BODY_LIMIT)),
+                )
                 .finish();
         }
         write!(f, "{self}")?;
@@ -595,12 +636,34 @@ macro_rules! twilio_error {
                     code: self.code.map(|code| ErrorCode::Twilio(code.into())),
                     message: self.message,
                     more_info: self.more_info,
-                    details: BTreeMap::new(),
+                    details: None,
                 }
             }
         }
     };
 }
+
+/// A value of a generated type parsed from text (`"INACTIVE".parse()`)
+/// that is not one of its values.
+macro_rules! conversion_error {
+    ($type:ty) => {
+        impl From<$type> for Error {
+            fn from(error: $type) -> Self {
+                Error::from(Details {
+                    message: Some(error.to_string()),
+                    ..Details::local(ErrorKind::InvalidRequest)
+                })
+            }
+        }
+    };
+}
+
+#[cfg(feature = "twilio-conversations-v2")]
+conversion_error!(interlocutor_twilio_conversations_v2::types::error::ConversionError);
+#[cfg(feature = "twilio-conversations-v1")]
+conversion_error!(interlocutor_twilio_conversations_v1::types::error::ConversionError);
+#[cfg(feature = "bird")]
+conversion_error!(interlocutor_bird_conversations::types::error::ConversionError);
 
 #[cfg(feature = "twilio-conversations-v2")]
 twilio_error!(interlocutor_twilio_conversations_v2::types::TwilioError);
@@ -619,7 +682,7 @@ impl ProviderError for interlocutor_bird_conversations::types::BirdError {
             code: Some(ErrorCode::Bird(self.code)),
             message: Some(self.message),
             more_info: None,
-            details: self.details,
+            details: (!self.details.is_empty()).then_some(serde_json::Value::Object(self.details)),
         }
     }
 }

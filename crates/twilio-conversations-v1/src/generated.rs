@@ -902,8 +902,17 @@ Arguments:
         ::interlocutor_runtime::Response<types::UserConversation>,
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
-        let user_sid = ::std::string::ToString::to_string(&user_sid);
-        let conversation_sid = ::std::string::ToString::to_string(&conversation_sid);
+        let user_sid = ::interlocutor_runtime::path_text("UserSid", &user_sid)
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
+        let conversation_sid = ::interlocutor_runtime::path_text(
+                "ConversationSid",
+                &conversation_sid,
+            )
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
         let body: &types::UpdateUserConversationRequest = ::std::borrow::Borrow::borrow(
             &body,
         );

@@ -41,6 +41,8 @@ pub mod types {
         ///Conversation ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ConversationMetadata>,
         ///Conversation name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -225,6 +227,50 @@ pub mod types {
             ::interlocutor_runtime::Nullable<::std::vec::Vec<StatusCallbackConfig>>,
         >,
     }
+    ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ConversationMetadata(
+        pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    );
+    impl ::std::ops::Deref for ConversationMetadata {
+        type Target = ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ConversationMetadata>
+    for ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
+        fn from(value: ConversationMetadata) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    > for ConversationMetadata {
+        fn from(
+            value: ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///The fields of a Conversation to change. Leave a field out to keep its value; set a nullable field to null to clear it.
     #[derive(
         ::serde::Deserialize,
@@ -239,7 +285,7 @@ pub mod types {
     pub struct ConversationPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub configuration: ::std::option::Option<ConversationConfigurationPatch>,
-        ///A JSON merge patch of the Conversation's metadata: at most 8 keys, each value a string of at most 512 characters. A key set to null is deleted; a key left out is left unchanged.
+        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters. (Twilio states the key rule in prose only; `propertyNames` states it here so it is checked before sending. The 8-entry limit is checked on the entries a patch sets, the part of the merge a client can see.)
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -573,13 +619,13 @@ pub mod types {
     #[non_exhaustive]
     #[serde(deny_unknown_fields)]
     pub struct StatusCallbackConfig {
-        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
+        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<StatusCallbackConfigMethod>,
         ///Destination URL for webhooks.
         pub url: ::std::string::String,
     }
-    ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
+    ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -759,6 +805,7 @@ pub mod types {
                 configuration_id: ::std::default::Default::default(),
                 created_at: ::std::default::Default::default(),
                 id: ::std::default::Default::default(),
+                metadata: ::std::default::Default::default(),
                 name: ::std::default::Default::default(),
                 participants: ::std::default::Default::default(),
                 status: ::std::default::Default::default(),
@@ -820,6 +867,17 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `metadata`.
+        ///
+        pub fn metadata(
+            mut self,
+            value: impl ::std::convert::Into<ConversationMetadata>,
+        ) -> Self {
+            self.metadata = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
             self
         }
         ///Sets `name`.
@@ -1048,7 +1106,7 @@ pub mod types {
         }
         ///Sets the entry `key` of `metadata` to `value`.
         ///
-        ///A JSON merge patch of the Conversation's metadata: at most 8 keys, each value a string of at most 512 characters. A key set to null is deleted; a key left out is left unchanged.
+        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters. (Twilio states the key rule in prose only; `propertyNames` states it here so it is checked before sending. The 8-entry limit is checked on the entries a patch sets, the part of the merge a client can see.)
         pub fn set_metadata(
             mut self,
             key: impl ::std::convert::Into<::std::string::String>,
@@ -1334,7 +1392,7 @@ pub mod types {
         }
         ///Sets `method`.
         ///
-        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
+        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
         pub fn method(
             mut self,
             value: impl ::std::convert::Into<StatusCallbackConfigMethod>,
@@ -1424,6 +1482,24 @@ pub mod types {
                     ::std::option::Option::Some(8usize),
                     at,
                 )?;
+                for key in value.keys() {
+                    ::interlocutor_runtime::validate::check::key_length(
+                        key,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(128usize),
+                        at,
+                    )?;
+                    {
+                        static PATTERN: ::interlocutor_runtime::validate::Pattern = ::interlocutor_runtime::validate::Pattern::new(
+                            "^[A-Za-z0-9._-]+$",
+                        );
+                        ::interlocutor_runtime::validate::check::key_pattern(
+                            key,
+                            &PATTERN,
+                            at,
+                        )?;
+                    }
+                }
                 for (key, value) in value.iter() {
                     let at = &at.key(key);
                     if let ::std::option::Option::Some(value) = value {
@@ -1616,7 +1692,7 @@ Partially update the details of an existing Conversation.
 Sends a `PATCH` request to `/v2/Conversations/{Sid}`
 
 Arguments:
-- `sid`: The Conversation ID.
+- `sid`: The Conversation ID. (The seed page names this parameter `{Sid}`; Twilio's newest published description names it `{id}`. Only the name differs, not the request on the wire, and this spec keeps the seed's.)
 - `body`: The conversation fields to update. A field left out is left unchanged.
 */
     pub async fn patch_conversation_by_id(
@@ -1627,7 +1703,10 @@ Arguments:
         ::interlocutor_runtime::Response<types::Conversation>,
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
-        let sid = ::std::string::ToString::to_string(&sid);
+        let sid = ::interlocutor_runtime::path_text("Sid", &sid)
+            .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
+                invalid.to_string(),
+            ))?;
         let body: &types::ConversationPatch = ::std::borrow::Borrow::borrow(&body);
         ::interlocutor_runtime::Validate::validate(body)
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
