@@ -97,6 +97,15 @@ fn is_allowed_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// Cases per property: 48 for a quick run after a regeneration, or
+/// `PROPTEST_CASES` (CI runs 256).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(48)
+}
+
 /// A Conversations v2 client on `transport`, which answers one request with 204.
 fn v2_client(transport: &TestTransport) -> conversations_v2::Client {
     transport.push(ScriptedResponse::empty(204));
@@ -107,7 +116,7 @@ fn v2_client(transport: &TestTransport) -> conversations_v2::Client {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn v2_sid_and_strings_survive_the_wire(sid in text(), name in text(), edits in metadata_edits()) {

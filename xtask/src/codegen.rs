@@ -152,12 +152,20 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
 ///   deserialize_with = "…deserialize_present")]`: without it serde reads
 ///   `"name": null` as `None`, and a PATCH body read from JSON would
 ///   silently turn "clear" into "leave unchanged";
+/// - no `api-version` header (see `without_api_version`);
 /// - path parameters go through the runtime's `encode_path_segment`, which
 ///   encodes `\` (read as `/` by URL parsers) and flags `.`, `..` and empty
 ///   values, instead of `progenitor_client::encode_path`.
 struct GeneratedCodeFixes;
 
 impl VisitMut for GeneratedCodeFixes {
+    fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
+        if method.sig.asyncness.is_some() {
+            without_api_version(&mut method.block);
+        }
+        visit_mut::visit_impl_item_fn_mut(self, method);
+    }
+
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // The URL is built inside `format!`, whose arguments are tokens.
         mac.tokens = replace_encode_path(std::mem::take(&mut mac.tokens));
@@ -181,31 +189,112 @@ impl VisitMut for GeneratedCodeFixes {
     }
 }
 
-/// `encode_path` → `::interlocutor_runtime::encode_path_segment`, in a
-/// token stream and every group inside it.
-fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+/// progenitor sends `api-version: <info.version>` with every request;
+/// neither provider defines such a header, so it is not generated (rather
+/// than added, then removed at run time). Without header parameters the
+/// header map goes too: an allocation per request for nothing.
+fn without_api_version(block: &mut syn::Block) {
+    let mentions = |stmt: &syn::Stmt, text: &str| stmt.to_token_stream().to_string().contains(text);
+    block
+        .stmts
+        .retain(|stmt| !mentions(stmt, "\"api-version\""));
+    let header_map_grows = block
+        .stmts
+        .iter()
+        .any(|stmt| mentions(stmt, "header_map . append") || mentions(stmt, "header_map . insert"));
+    if !header_map_grows {
+        // No header parameters: no header map at all (an allocation
+        // per request for nothing).
+        let declares_map = |stmt: &syn::Stmt| {
+            matches!(stmt, syn::Stmt::Local(local)
+                if matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == "header_map"))
+        };
+        if block.stmts.iter().any(declares_map) {
+            block.stmts.retain(|stmt| !declares_map(stmt));
+            for stmt in &mut block.stmts {
+                if mentions(stmt, "header_map") {
+                    let tokens = without_header_map(stmt.to_token_stream());
+                    if let Ok(rewritten) = syn::parse2::<syn::Stmt>(tokens) {
+                        *stmt = rewritten;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A token stream without its `.headers(header_map)` calls.
+fn without_header_map(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     use proc_macro2::{Group, TokenTree};
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    while index < tokens.len() {
+        if let (TokenTree::Punct(dot), Some(TokenTree::Ident(name)), Some(TokenTree::Group(args))) =
+            (&tokens[index], tokens.get(index + 1), tokens.get(index + 2))
+            && dot.as_char() == '.'
+            && name == "headers"
+            && args.stream().to_string() == "header_map"
+        {
+            index += 3;
+            continue;
+        }
+        out.push(match &tokens[index] {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), without_header_map(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other.clone(),
+        });
+        index += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// `encode_path(&x.to_string())` → `::interlocutor_runtime::encode_path_segment(&x)`
+/// (which encodes any printable value as it prints it, with no copy
+/// first), in a token stream and every group inside it.
+fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
     let runtime = syn::Ident::new(
         &RUNTIME_CRATE.replace('-', "_"),
         proc_macro2::Span::call_site(),
     );
-    tokens
-        .into_iter()
-        .flat_map(|token| -> proc_macro2::TokenStream {
-            match token {
-                TokenTree::Ident(ident) if ident == "encode_path" => {
-                    quote::quote!(::#runtime::encode_path_segment)
-                }
-                TokenTree::Group(group) => {
-                    let mut replaced =
-                        Group::new(group.delimiter(), replace_encode_path(group.stream()));
-                    replaced.set_span(group.span());
-                    TokenTree::Group(replaced).into()
-                }
-                other => other.into(),
+    let mut out = proc_macro2::TokenStream::new();
+    let mut encoder_before = false;
+    for token in tokens {
+        let replaced: proc_macro2::TokenStream = match token {
+            TokenTree::Ident(ident) if ident == "encode_path" => {
+                encoder_before = true;
+                out.extend(quote::quote!(::#runtime::encode_path_segment));
+                continue;
             }
-        })
-        .collect()
+            TokenTree::Group(group)
+                if encoder_before && group.delimiter() == Delimiter::Parenthesis =>
+            {
+                let inner = group.stream().to_string();
+                let argument = inner
+                    .strip_suffix(". to_string ()")
+                    .map(str::trim_end)
+                    .and_then(|argument| argument.parse::<proc_macro2::TokenStream>().ok())
+                    .unwrap_or_else(|| group.stream());
+                let mut replaced = Group::new(Delimiter::Parenthesis, argument);
+                replaced.set_span(group.span());
+                TokenTree::Group(replaced).into()
+            }
+            TokenTree::Group(group) => {
+                let mut replaced =
+                    Group::new(group.delimiter(), replace_encode_path(group.stream()));
+                replaced.set_span(group.span());
+                TokenTree::Group(replaced).into()
+            }
+            other => other.into(),
+        };
+        encoder_before = false;
+        out.extend(replaced);
+    }
+    out
 }
 
 /// `message` on one line, white space folded, cut after `limit` characters:

@@ -18,6 +18,8 @@ usage: cargo xtask <task>
 tasks:
   generate           regenerate every client crate from specs/*.yaml
   generate --check   fail with a diff if a generated file is stale; write nothing
+  bench              time `generate` on the specs, then run the client benchmark
+                     (interlocutor-bench, release build) and print its figures
 
 options:
   --root DIR         the workspace to work on (default: this one)
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate(&root, Mode::Write),
         ["generate", "--check"] => generate(&root, Mode::Check),
+        ["bench"] => bench(&root),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -96,6 +99,42 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
                 )
             }
         }
+    }
+}
+
+/// `cargo xtask bench`: how long `generate` takes on the specs (computed
+/// in memory, as `--check` does, so the tree is not touched), then the
+/// client benchmark in a release build. Figures only: nothing is asserted.
+fn bench(root: &Path) -> Result<(), String> {
+    const RUNS: usize = 20;
+    let mut times = Vec::with_capacity(RUNS);
+    let mut specs = 0;
+    for _ in 0..RUNS {
+        let started = std::time::Instant::now();
+        specs = plan(root)?.specs;
+        times.push(started.elapsed());
+    }
+    times.sort_unstable();
+    println!(
+        "xtask generate: {specs} specs in {:.1} ms (median of {RUNS}; fastest {:.1} ms)\n",
+        times[RUNS / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+    );
+    let status = std::process::Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "interlocutor-bench",
+        ])
+        .status()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the benchmark failed".to_owned())
     }
 }
 

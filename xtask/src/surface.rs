@@ -22,15 +22,16 @@
 //!   `Uuid`), parsed into the declared type with an error naming the
 //!   parameter; the body by value or by reference; and returns the runtime's
 //!   `Response<T>`, whose status and request id do not collide with the
-//!   body's fields (through the runtime's `call`, which also keeps the
-//!   status of a response whose body does not decode). progenitor's own
-//!   method stays, private, as `raw_<name>`.
+//!   body's fields. progenitor's own method stays, private, as
+//!   `raw_<name>`, its success arms pointed at the runtime's `decode`, which
+//!   keeps the status of a response whose body does not decode.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
+use syn::visit_mut::{self, VisitMut};
 use syn::{Fields, GenericArgument, Ident, Item, ItemStruct, PathArguments, Type};
 
 const RUNTIME: &str = "interlocutor_runtime";
@@ -680,6 +681,12 @@ fn wrapper(
     method.sig.ident = raw.clone();
     method.vis = syn::Visibility::Inherited;
     method.attrs.retain(|attr| !attr.path().is_ident("doc"));
+    method.sig.output = syn::parse2(output.clone())
+        .map_err(|error| format!("internal error: the output of `{name}`: {error}"))?;
+    SuccessArms {
+        runtime: runtime.clone(),
+    }
+    .visit_block_mut(&mut method.block);
 
     // The lifetime is needed only where a parameter kept its reference
     // (a query parameter's `Option<&'a str>`).
@@ -693,11 +700,37 @@ fn wrapper(
         #(#docs)*
         pub async fn #name #generics (#receiver, #(#params),*) #output {
             #(#prelude)*
-            ::#runtime::call(self.#raw(#(#arguments),*)).await
+            self.#raw(#(#arguments),*).await
         }
     })
     .map_err(|error| format!("internal error: the method `{name}` does not parse: {error}"))?;
     Ok((wrapper, body_type))
+}
+
+/// Points progenitor's success arms at the runtime's `decode`, which keeps
+/// the status, headers and URL of a body that does not decode and reads
+/// the body the runtime already holds; other success arms (no content, a
+/// stream) are wrapped into a `Response`. Error arms stay progenitor's.
+struct SuccessArms {
+    runtime: Ident,
+}
+
+impl VisitMut for SuccessArms {
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        let body = arm.body.to_token_stream().to_string();
+        let bare = body
+            .strip_prefix("{ ")
+            .and_then(|inner| inner.strip_suffix(" }"))
+            .unwrap_or(&body);
+        let runtime = &self.runtime;
+        if bare == "ResponseValue :: from_response (response) . await" {
+            *arm.body = syn::parse_quote!(::#runtime::decode(response).await);
+        } else if body.contains("ResponseValue") && !body.contains("ErrorResponse") {
+            let original = &arm.body;
+            *arm.body = syn::parse_quote!((#original).map(::#runtime::Response::from));
+        }
+        visit_mut::visit_arm_mut(self, arm);
+    }
 }
 
 /// The names in `encode_path_segment(&name.to_string())` calls.

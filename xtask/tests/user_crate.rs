@@ -223,7 +223,7 @@ const GROWN_ENUM_VALUE: &str = "INTERLOCUTOR_GROWTH_PROBE";
 fn copy_workspace(root: &Path, to: &Path) {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let manifest = manifest.replace(
-        r#"members = ["crates/*", "xtask", "tests"]"#,
+        r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
         r#"members = ["crates/*"]"#,
     );
     assert!(manifest.contains(r#"members = ["crates/*"]"#));

@@ -1643,20 +1643,14 @@ impl Client {
         conversation_id: &'a ::uuid::Uuid,
         body: &'a types::ConversationUpdate,
     ) -> Result<
-        ResponseValue<types::Conversation>,
+        ::interlocutor_runtime::Response<types::Conversation>,
         Error<::interlocutor_runtime::ErrorBody<types::BirdError>>,
     > {
         let url = format!(
             "{}/workspaces/{}/conversations/{}", self.baseurl,
-            ::interlocutor_runtime::encode_path_segment(& workspace_id.to_string()),
-            ::interlocutor_runtime::encode_path_segment(& conversation_id.to_string()),
+            ::interlocutor_runtime::encode_path_segment(& workspace_id),
+            ::interlocutor_runtime::encode_path_segment(& conversation_id),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1666,7 +1660,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_conversation",
@@ -1676,7 +1669,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ::interlocutor_runtime::decode(response).await,
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1735,9 +1728,6 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        ::interlocutor_runtime::call(
-                self.raw_update_conversation(&workspace_id, &conversation_id, body),
-            )
-            .await
+        self.raw_update_conversation(&workspace_id, &conversation_id, body).await
     }
 }

@@ -1,87 +1,66 @@
-//! One call of a generated operation, from the user's side: the decoded
-//! body as a [`Response`], or an error that keeps what the server said.
+//! Reading a success response into the caller's [`Response`].
+//!
+//! The generator points progenitor's success arms here instead of at
+//! `ResponseValue::from_response`, for two reasons: a body that does not
+//! decode must keep the status, headers and URL the server sent (progenitor
+//! reports it with the body alone), and the body, already read and bounded
+//! by the runtime, need not be read or its headers copied again.
 
-use std::cell::RefCell;
-use std::future::Future;
 use std::sync::Arc;
 
-use bytes::Bytes;
-use reqwest::header::HeaderMap;
-use reqwest::{StatusCode, Version};
+use serde::de::DeserializeOwned;
 
 use crate::{RawBody, Response};
 
-/// The status line and headers of the last response of a call, kept for
-/// [`call`] in case the body then fails to decode (progenitor reports that
-/// with the body alone).
-struct Received {
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    url: url::Url,
-}
-
-tokio::task_local! {
-    static LAST_RESPONSE: RefCell<Option<Received>>;
-}
-
-/// Called by the runtime for each response read, inside [`call`].
-pub(crate) fn remember(status: StatusCode, version: Version, headers: &HeaderMap, url: &url::Url) {
-    let _ = LAST_RESPONSE.try_with(|last| {
-        *last.borrow_mut() = Some(Received {
-            status,
-            version,
-            headers: headers.clone(),
-            url: url.clone(),
-        });
-    });
-}
-
-/// Why a success body could not be decoded, set on the response of the
-/// `UnexpectedResponse` error [`call`] returns in that case.
+/// Why a success body could not be decoded: set on the response of the
+/// `UnexpectedResponse` error [`decode`] returns in that case.
 #[derive(Clone, Debug)]
 pub struct DecodeError(pub Arc<serde_json::Error>);
 
-/// Runs one generated operation (progenitor's method, `raw`) and returns
-/// its body as a [`Response`].
-///
-/// A success whose body does not decode into the documented type (empty,
-/// truncated, HTML, the wrong shape) comes back from progenitor as
-/// `InvalidResponsePayload` with the body alone; here it becomes an
-/// `UnexpectedResponse` carrying the status, headers and URL the server
-/// sent, the raw body ([`RawBody`]) and the decoder's error
-/// ([`DecodeError`]), so no error that came from a response loses them.
-pub async fn call<T, E>(
-    raw: impl Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+/// Decodes a success response into `T`. A body that does not decode
+/// (empty, truncated, HTML, the wrong shape) is returned whole as
+/// `Error::UnexpectedResponse`, with the decoder's error as a
+/// [`DecodeError`] extension and the body as [`RawBody`].
+pub async fn decode<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
 ) -> Result<Response<T>, progenitor_client::Error<E>> {
-    let (result, last) = LAST_RESPONSE
-        .scope(RefCell::new(None), async {
-            let result = raw.await;
-            let last = LAST_RESPONSE.with(|last| last.borrow_mut().take());
-            (result, last)
-        })
-        .await;
-    match (result, last) {
-        (Ok(value), _) => Ok(Response::from(value)),
-        (Err(progenitor_client::Error::InvalidResponsePayload(body, error)), Some(last)) => Err(
-            progenitor_client::Error::UnexpectedResponse(undecodable(last, body, error)),
-        ),
-        (Err(error), _) => Err(error),
+    let raw = match response.extensions().get::<RawBody>() {
+        Some(RawBody(raw)) => raw.clone(),
+        // A response that did not come through the runtime's transport.
+        None => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(progenitor_client::Error::ResponseBodyError)?;
+            return match serde_json::from_slice(&bytes) {
+                Ok(body) => Ok(Response::from_parts(body, status, headers)),
+                Err(error) => Err(progenitor_client::Error::InvalidResponsePayload(
+                    bytes, error,
+                )),
+            };
+        }
+    };
+    match serde_json::from_slice(&raw) {
+        Ok(body) => {
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            Ok(Response::from_parts(body, status, headers))
+        }
+        Err(error) => {
+            response
+                .extensions_mut()
+                .insert(DecodeError(Arc::new(error)));
+            Err(progenitor_client::Error::UnexpectedResponse(response))
+        }
     }
 }
 
-fn undecodable(last: Received, body: Bytes, error: serde_json::Error) -> reqwest::Response {
-    use reqwest::ResponseBuilderExt as _;
-    let mut response = http::Response::builder()
-        .status(last.status)
-        .version(last.version)
-        .url(last.url)
-        .body(body.clone())
-        .expect("status and version come from a valid response");
-    *response.headers_mut() = last.headers;
-    response.extensions_mut().insert(RawBody(body));
-    response
-        .extensions_mut()
-        .insert(DecodeError(Arc::new(error)));
-    reqwest::Response::from(response)
+impl Response<()> {
+    /// A response whose body is not read (no content).
+    pub fn empty(mut response: reqwest::Response) -> Self {
+        let status = response.status();
+        Self::from_parts((), status, std::mem::take(response.headers_mut()))
+    }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Version};
 
 use crate::SecurityScheme;
@@ -40,10 +40,6 @@ pub(crate) enum Transport {
     #[cfg(feature = "testing")]
     Test(crate::testing::TestTransport),
 }
-
-/// Progenitor adds `api-version: <info.version>` to every request; neither
-/// provider defines such a header, so it is removed.
-const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// The longest URL the HTTP stack accepts (`http::Uri`'s limit).
 const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
@@ -81,7 +77,6 @@ impl Context {
             ));
         }
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
         Ok(())
@@ -149,20 +144,21 @@ impl Context {
     /// for progenitor's `Error::UnexpectedResponse`, so the error keeps its
     /// status and headers. Generated clients call it from their `post` hook.
     /// (A body that is read but does not decode is reported by
-    /// [`crate::call`], which keeps the status too.)
+    /// [`crate::decode`], which keeps the status too.)
     pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Option<reqwest::Response> {
         let Ok(response) = result else {
             return None;
         };
         let too_large = response.extensions().get::<BodyTooLarge>().copied()?;
-        let mut copy = http::Response::new(Bytes::new());
-        *copy.status_mut() = response.status();
-        *copy.version_mut() = response.version();
-        *copy.headers_mut() = response.headers().clone();
+        let mut copy = assemble(
+            response.status(),
+            response.version(),
+            response.headers().clone(),
+            response.url().clone(),
+            Bytes::new(),
+        );
         copy.extensions_mut().insert(too_large);
-        copy.extensions_mut()
-            .insert(ResponseUrl(response.url().clone()));
-        Some(with_url(copy))
+        Some(reqwest::Response::from(copy))
     }
 
     async fn send_once(
@@ -175,39 +171,28 @@ impl Context {
             #[cfg(feature = "testing")]
             Transport::Test(transport) => transport.respond(&request).await,
         };
-        let received = Received::read(response, self.max_response_bytes).await?;
-        crate::call::remember(
-            received.status,
-            received.version,
-            &received.headers,
-            &received.url,
-        );
-        Ok(received)
+        Received::read(response, self.max_response_bytes).await
     }
 }
 
-/// The URL a response came from, kept so a rebuilt response reports it
-/// (reqwest otherwise shows a placeholder).
-#[derive(Clone)]
-struct ResponseUrl(url::Url);
-
-/// A `reqwest::Response` from parts, with the URL it came from.
-fn with_url(mut response: http::Response<Bytes>) -> reqwest::Response {
+/// A response made of its parts, reporting the URL it came from (reqwest
+/// otherwise shows a placeholder it parses each time).
+fn assemble(
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+    url: url::Url,
+    body: Bytes,
+) -> http::Response<Bytes> {
     use reqwest::ResponseBuilderExt as _;
-    let url = response.extensions_mut().remove::<ResponseUrl>();
-    let (parts, body) = response.into_parts();
-    let mut builder = http::Response::builder()
-        .status(parts.status)
-        .version(parts.version);
-    if let Some(ResponseUrl(url)) = url {
-        builder = builder.url(url);
-    }
-    let mut rebuilt = builder
+    let mut response = http::Response::builder()
+        .url(url)
         .body(body)
-        .expect("status and version come from a valid response");
-    *rebuilt.headers_mut() = parts.headers;
-    rebuilt.extensions_mut().extend(parts.extensions);
-    reqwest::Response::from(rebuilt)
+        .expect("an empty builder with a URL is valid");
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers;
+    response
 }
 
 /// A response with its body read, or known to be too large to read.
@@ -240,9 +225,14 @@ impl Received {
                 body: too_large,
             });
         }
-        let mut body = Vec::new();
+        // A body that arrives in one chunk (most do) is kept as it is;
+        // only one in several pieces is copied together.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut length = 0;
         while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
+            length += chunk.len();
+            if length > limit {
                 return Ok(Self {
                     status,
                     version,
@@ -251,14 +241,23 @@ impl Received {
                     body: too_large,
                 });
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                None => joined.extend_from_slice(&chunk),
+                Some(earlier) => {
+                    joined.reserve(length);
+                    joined.extend_from_slice(&earlier);
+                    joined.extend_from_slice(&chunk);
+                }
+            }
         }
+        let body = first.unwrap_or_else(|| Bytes::from(joined));
         Ok(Self {
             status,
             version,
             headers,
             url,
-            body: Ok(Bytes::from(body)),
+            body: Ok(body),
         })
     }
 
@@ -281,11 +280,7 @@ impl Received {
             }
             Err(too_large) => (Bytes::new(), Err(too_large)),
         };
-        let mut response = http::Response::new(sent);
-        *response.status_mut() = status;
-        *response.version_mut() = version;
-        *response.headers_mut() = headers;
-        response.extensions_mut().insert(ResponseUrl(url));
+        let mut response = assemble(status, version, headers, url, sent);
         match extension {
             Ok(raw) => {
                 response.extensions_mut().insert(raw);
@@ -294,7 +289,7 @@ impl Received {
                 response.extensions_mut().insert(too_large);
             }
         }
-        with_url(response)
+        reqwest::Response::from(response)
     }
 }
 

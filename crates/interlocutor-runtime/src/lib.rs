@@ -40,7 +40,7 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
-pub use call::{DecodeError, call};
+pub use call::{DecodeError, decode};
 pub use context::{BodyTooLarge, Context, RawBody};
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};

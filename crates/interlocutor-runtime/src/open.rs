@@ -83,13 +83,41 @@ impl<T: Serialize> Serialize for Open<T> {
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Open<T> {
+    /// Reads the string where it lies in the input when it can: a known
+    /// value is decoded without allocating; only an unknown one is copied.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
+        deserializer.deserialize_str(OpenVisitor(std::marker::PhantomData))
+    }
+}
+
+struct OpenVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: DeserializeOwned> OpenVisitor<T> {
+    fn read(raw: &str) -> Open<T> {
         let known =
-            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&raw));
-        Ok(match known {
-            Ok(value) => Self::Known(value),
-            Err(_) => Self::Unknown(raw),
+            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(raw));
+        match known {
+            Ok(value) => Open::Known(value),
+            Err(_) => Open::Unknown(raw.to_owned()),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> serde::de::Visitor<'_> for OpenVisitor<T> {
+    type Value = Open<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<Open<T>, E> {
+        Ok(Self::read(raw))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, raw: String) -> Result<Open<T>, E> {
+        Ok(match Self::read(&raw) {
+            Open::Unknown(_) => Open::Unknown(raw),
+            known => known,
         })
     }
 }

@@ -21,19 +21,37 @@ const EMPTY: &str = "!interlocutor:empty-path-parameter!";
 const DOT: &str = "!interlocutor:dot-path-parameter!";
 
 /// Percent-encodes one path parameter so it is exactly one segment and
-/// decodes back to `value`.
-pub fn encode_path_segment(value: &str) -> String {
-    match value {
+/// decodes back to `value`. Any printable value: it is encoded as it is
+/// printed, in one allocation.
+pub fn encode_path_segment<T: std::fmt::Display + ?Sized>(value: &T) -> String {
+    use std::fmt::Write as _;
+    let mut encoded = Encoder(String::new());
+    let _ = write!(encoded, "{value}");
+    match encoded.0.as_str() {
         "" => EMPTY.to_owned(),
         // URL parsers remove `.` and `..` segments, even percent-encoded.
         "." | ".." => DOT.to_owned(),
-        _ => utf8_percent_encode(value, SEGMENT).to_string(),
+        _ => encoded.0,
+    }
+}
+
+/// Percent-encodes what is written to it.
+struct Encoder(String);
+
+impl std::fmt::Write for Encoder {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.extend(utf8_percent_encode(text, SEGMENT));
+        Ok(())
     }
 }
 
 /// Why a request path holds a parameter that could not be encoded.
 pub(crate) fn invalid_parameter(path: &str) -> Option<&'static str> {
-    if path.contains(EMPTY) {
+    // Both markers hold `!`, which the encoder never leaves unencoded: one
+    // byte scan for the common case.
+    if !path.contains('!') {
+        None
+    } else if path.contains(EMPTY) {
         Some("a path parameter is empty, which would address another resource")
     } else if path.contains(DOT) {
         Some("a path parameter is `.` or `..`, which URLs cannot carry as a segment")

@@ -832,20 +832,14 @@ impl Client {
         conversation_sid: &'a str,
         body: &'a types::UpdateUserConversationRequest,
     ) -> Result<
-        ResponseValue<types::UserConversation>,
+        ::interlocutor_runtime::Response<types::UserConversation>,
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
         let url = format!(
             "{}/v1/Users/{}/Conversations/{}", self.baseurl,
-            ::interlocutor_runtime::encode_path_segment(& user_sid.to_string()),
-            ::interlocutor_runtime::encode_path_segment(& conversation_sid.to_string()),
+            ::interlocutor_runtime::encode_path_segment(& user_sid),
+            ::interlocutor_runtime::encode_path_segment(& conversation_sid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -855,7 +849,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .form_urlencoded(&body)?
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_user_conversation",
@@ -865,7 +858,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ::interlocutor_runtime::decode(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -920,9 +913,6 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        ::interlocutor_runtime::call(
-                self.raw_update_user_conversation(&user_sid, &conversation_sid, body),
-            )
-            .await
+        self.raw_update_user_conversation(&user_sid, &conversation_sid, body).await
     }
 }

@@ -1627,19 +1627,13 @@ impl Client {
         sid: &'a str,
         body: &'a types::ConversationPatch,
     ) -> Result<
-        ResponseValue<types::Conversation>,
+        ::interlocutor_runtime::Response<types::Conversation>,
         Error<::interlocutor_runtime::ErrorBody<types::TwilioError>>,
     > {
         let url = format!(
             "{}/v2/Conversations/{}", self.baseurl,
-            ::interlocutor_runtime::encode_path_segment(& sid.to_string()),
+            ::interlocutor_runtime::encode_path_segment(& sid),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1649,7 +1643,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "patch_conversation_by_id",
@@ -1659,7 +1652,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => ::interlocutor_runtime::decode(response).await,
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1712,6 +1705,6 @@ Arguments:
             .map_err(|invalid: ::interlocutor_runtime::Invalid| ::progenitor_client::Error::InvalidRequest(
                 invalid.to_string(),
             ))?;
-        ::interlocutor_runtime::call(self.raw_patch_conversation_by_id(&sid, body)).await
+        self.raw_patch_conversation_by_id(&sid, body).await
     }
 }

@@ -1,0 +1,579 @@
+//! Each generated client against the reqwest call a careful engineer would
+//! write by hand, on 127.0.0.1: same reqwest, same body bytes (checked),
+//! the same seed response decoded into a plain struct.
+//!
+//! Run it with `cargo xtask bench` (release build). It prints, per client:
+//! median and p99 latency of sequential calls, throughput of 64 concurrent
+//! tasks and CPU time per request, each as ours / hand-written, from runs
+//! alternated in one process. The server runs in a child process, so the
+//! CPU figures are the client's alone. Figures, never assertions.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use interlocutor::twilio::{conversations_v1, conversations_v2};
+use interlocutor::{Credentials, bird, twilio};
+use serde::Serialize;
+
+mod plain;
+mod server;
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const ACCESS_KEY: &str = "bench-access-key";
+const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
+const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+
+/// Sequential calls per side, after warming up.
+const SEQUENTIAL: usize = 4_000;
+/// Calls in a row on one side before switching to the other.
+const BLOCK: usize = 100;
+/// Concurrent tasks, and calls each makes, in one throughput run.
+const TASKS: usize = 64;
+const CALLS_PER_TASK: usize = 300;
+/// Throughput runs per side, alternated.
+const RUNS: usize = 5;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["serve"] => return server::serve(),
+        // `profile <v2|v1|bird> <ours|hand> <calls>`: one side in a loop,
+        // for `perf record`.
+        ["profile", client, side, calls] => return profile(client, side, calls),
+        _ => {}
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let mut server = Server::start();
+    let base_url = server.base_url.clone();
+    // The server is another process: the CPU figures are the client's.
+    println!(
+        "interlocutor bench: each client / a hand-written reqwest call, 127.0.0.1, release build"
+    );
+    println!(
+        "sequential: {SEQUENTIAL} calls per side in alternating blocks of {BLOCK}; \
+         throughput: {TASKS} tasks x {CALLS_PER_TASK} calls, {RUNS} runs per side, alternated\n"
+    );
+    println!(
+        "{:<26} {:>21} {:>21} {:>23} {:>21}",
+        "client", "median µs (ratio)", "p99 µs (ratio)", "req/s (ratio)", "CPU µs/req (ratio)"
+    );
+    runtime.block_on(async {
+        for target in [Target::v2(), Target::v1(), Target::bird()] {
+            target.check_same_bytes().await;
+            let ours = (target.ours)(&base_url);
+            let hand = (target.hand)(&base_url);
+            println!("{}", measure(target.name, ours, hand).await);
+        }
+    });
+    server.stop();
+}
+
+struct Report {
+    name: &'static str,
+    median: (f64, f64),
+    p99: (f64, f64),
+    throughput: (f64, f64),
+    cpu: (f64, f64),
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cell = |(ours, hand): (f64, f64), digits: usize| {
+            format!("{ours:.digits$} / {hand:.digits$} ({:.3})", ours / hand)
+        };
+        write!(
+            f,
+            "{:<26} {:>21} {:>21} {:>23} {:>21}",
+            self.name,
+            cell(self.median, 1),
+            cell(self.p99, 1),
+            cell(self.throughput, 0),
+            cell(self.cpu, 1),
+        )
+    }
+}
+
+async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report {
+    // Warm up both sides: connections, allocator, caches.
+    for _ in 0..500 {
+        ours_side().await;
+        hand_side().await;
+    }
+    let mut ours = Vec::with_capacity(SEQUENTIAL);
+    let mut hand = Vec::with_capacity(SEQUENTIAL);
+    for _ in 0..SEQUENTIAL / BLOCK {
+        for (side, samples) in [(&ours_side, &mut ours), (&hand_side, &mut hand)] {
+            for _ in 0..BLOCK {
+                let started = Instant::now();
+                side().await;
+                samples.push(started.elapsed());
+            }
+        }
+    }
+    let ours_side_fn = ours_side;
+    let mut throughput = (Vec::new(), Vec::new());
+    let mut cpu = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        for ours_side in [true, false] {
+            let side = if ours_side {
+                Arc::clone(&ours_side_fn)
+            } else {
+                Arc::clone(&hand_side)
+            };
+            let (rate, cpu_per_request) = concurrent(side).await;
+            let (rates, cpus) = if ours_side {
+                (&mut throughput.0, &mut cpu.0)
+            } else {
+                (&mut throughput.1, &mut cpu.1)
+            };
+            rates.push(rate);
+            cpus.push(cpu_per_request);
+        }
+    }
+    Report {
+        name,
+        median: (
+            micros(percentile(&mut ours, 0.5)),
+            micros(percentile(&mut hand, 0.5)),
+        ),
+        p99: (
+            micros(percentile(&mut ours, 0.99)),
+            micros(percentile(&mut hand, 0.99)),
+        ),
+        throughput: (median(throughput.0), median(throughput.1)),
+        cpu: (median(cpu.0), median(cpu.1)),
+    }
+}
+
+fn profile(client: &str, side: &str, calls: &str) {
+    let calls: usize = calls.parse().expect("a number of calls");
+    let target = match client {
+        "v2" => Target::v2(),
+        "v1" => Target::v1(),
+        "bird" => Target::bird(),
+        other => panic!("no client {other}"),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let mut server = Server::start();
+    let call = if side == "ours" {
+        (target.ours)(&server.base_url)
+    } else {
+        (target.hand)(&server.base_url)
+    };
+    runtime.block_on(async {
+        for _ in 0..calls {
+            call().await;
+        }
+    });
+    server.stop();
+}
+
+/// Requests per second of `TASKS` tasks calling at once, and the client
+/// process's CPU time per request.
+async fn concurrent(call: Side) -> (f64, f64) {
+    let cpu_before = process_cpu();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|_| {
+            let call = Arc::clone(&call);
+            tokio::spawn(async move {
+                for _ in 0..CALLS_PER_TASK {
+                    call().await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("a benchmark task");
+    }
+    let elapsed = started.elapsed();
+    let cpu = process_cpu().saturating_sub(cpu_before);
+    let requests = (TASKS * CALLS_PER_TASK) as f64;
+    (
+        requests / elapsed.as_secs_f64(),
+        cpu.as_secs_f64() * 1e6 / requests,
+    )
+}
+
+fn percentile(samples: &mut [Duration], at: f64) -> Duration {
+    samples.sort_unstable();
+    let index = ((samples.len() as f64 - 1.0) * at).round() as usize;
+    samples[index]
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+/// CPU time of this process: the sum over its threads of
+/// `/proc/self/task/*/schedstat` (Linux, nanoseconds; the tokio workers
+/// live as long as the process).
+fn process_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let nanos: u64 = tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|line| line.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
+/// The server process: the seed response of each API, keep-alive.
+struct Server {
+    child: Child,
+    base_url: String,
+}
+
+impl Server {
+    fn start() -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("this binary"))
+            .arg("serve")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the server process starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .expect("the server prints its address");
+        Self {
+            child,
+            base_url: line.trim().to_owned(),
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The request bodies, as the hand-written calls build them.
+#[derive(Serialize)]
+struct HandV2Patch<'a> {
+    name: &'a str,
+    status: &'a str,
+}
+
+#[derive(Serialize)]
+struct HandV1Update<'a> {
+    #[serde(rename = "LastReadMessageIndex")]
+    last_read_message_index: i64,
+    #[serde(rename = "NotificationLevel")]
+    notification_level: &'a str,
+}
+
+#[derive(Serialize)]
+struct HandBirdUpdate<'a> {
+    name: &'a str,
+    visibility: &'a str,
+}
+
+/// A path parameter percent-encoded as one segment, as a careful
+/// hand-written call would.
+fn segment(value: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+fn twilio_credentials() -> Credentials {
+    twilio::account(ACCOUNT_SID, AUTH_TOKEN).expect("valid credentials")
+}
+
+/// reqwest as the generated clients build it: same timeouts, no redirects.
+fn hand_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(interlocutor::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(interlocutor::DEFAULT_REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a reqwest client")
+}
+
+fn user_agent(api: &str) -> String {
+    format!("interlocutor/{} ({api})", env!("CARGO_PKG_VERSION"))
+}
+
+fn basic() -> String {
+    format!(
+        "Basic {}",
+        base64(format!("{ACCOUNT_SID}:{AUTH_TOKEN}").as_bytes())
+    )
+}
+
+/// Standard base64, written out so the bench needs no crate for it.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// One side of a comparison: makes one call.
+type Side = Arc<dyn Fn() -> BoxFuture + Send + Sync>;
+
+/// Makes a [`Side`] for a base URL (the server, or the capture server of
+/// the byte check).
+type SideFactory = Box<dyn Fn(&str) -> Side>;
+
+/// One client and its hand-written twin.
+struct Target {
+    name: &'static str,
+    ours: SideFactory,
+    hand: SideFactory,
+}
+
+impl Target {
+    /// Sends one call of each side to a capture server and checks that the
+    /// requests are byte for byte the same.
+    async fn check_same_bytes(&self) {
+        let capture = server::Capture::start().await;
+        (self.ours)(capture.base_url())().await;
+        (self.hand)(capture.base_url())().await;
+        let requests = capture.requests();
+        assert_eq!(requests.len(), 2);
+        assert_eq!(
+            String::from_utf8_lossy(&requests[0]),
+            String::from_utf8_lossy(&requests[1]),
+            "{}: the hand-written call must send the same bytes",
+            self.name
+        );
+    }
+
+    fn v2() -> Self {
+        let ours: SideFactory = Box::new(|base_url: &str| {
+            let client = conversations_v2::Client::builder(twilio_credentials())
+                .base_url(base_url)
+                .build()
+                .expect("a v2 client");
+            let patch = conversations_v2::types::ConversationPatch::new()
+                .name("Support Chat")
+                .status(conversations_v2::types::ConversationStatus::Inactive);
+            Arc::new(move || {
+                let client = client.clone();
+                let patch = patch.clone();
+                Box::pin(async move {
+                    let conversation = client
+                        .patch_conversation_by_id("conv_1", &patch)
+                        .await
+                        .expect("the v2 call succeeds");
+                    std::hint::black_box(conversation);
+                }) as BoxFuture
+            })
+        });
+        let hand: SideFactory = Box::new(|base_url: &str| {
+            let http = hand_http();
+            let base_url = base_url.to_owned();
+            let authorization = basic();
+            let agent = user_agent("interlocutor-twilio-conversations-v2");
+            Arc::new(move || {
+                let (http, base_url, authorization, agent) = (
+                    http.clone(),
+                    base_url.clone(),
+                    authorization.clone(),
+                    agent.clone(),
+                );
+                Box::pin(async move {
+                    let url = format!("{base_url}/v2/Conversations/{}", segment("conv_1"));
+                    let body = serde_json::to_vec(&HandV2Patch {
+                        name: "Support Chat",
+                        status: "INACTIVE",
+                    })
+                    .expect("serializes");
+                    let response = http
+                        .patch(url)
+                        .header("accept", "application/json")
+                        .header("content-type", "application/json")
+                        .header("authorization", authorization)
+                        .header("user-agent", agent)
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("the hand-written v2 call succeeds");
+                    let bytes = response.bytes().await.expect("a body");
+                    let conversation: plain::V2Conversation =
+                        serde_json::from_slice(&bytes).expect("decodes");
+                    std::hint::black_box(conversation);
+                }) as BoxFuture
+            })
+        });
+        Self {
+            name: "twilio conversations v2",
+            ours,
+            hand,
+        }
+    }
+
+    fn v1() -> Self {
+        let ours: SideFactory = Box::new(|base_url: &str| {
+            let client = conversations_v1::Client::builder(twilio_credentials())
+                .base_url(base_url)
+                .build()
+                .expect("a v1 client");
+            let update = conversations_v1::types::UpdateUserConversationRequest::new()
+                .notification_level(conversations_v1::types::NotificationLevel::Muted)
+                .last_read_message_index(42);
+            Arc::new(move || {
+                let client = client.clone();
+                let update = update.clone();
+                Box::pin(async move {
+                    let read = client
+                        .update_user_conversation("US1", "CH1", &update)
+                        .await
+                        .expect("the v1 call succeeds");
+                    std::hint::black_box(read);
+                }) as BoxFuture
+            })
+        });
+        let hand: SideFactory = Box::new(|base_url: &str| {
+            let http = hand_http();
+            let base_url = base_url.to_owned();
+            let authorization = basic();
+            let agent = user_agent("interlocutor-twilio-conversations-v1");
+            Arc::new(move || {
+                let (http, base_url, authorization, agent) = (
+                    http.clone(),
+                    base_url.clone(),
+                    authorization.clone(),
+                    agent.clone(),
+                );
+                Box::pin(async move {
+                    let url = format!(
+                        "{base_url}/v1/Users/{}/Conversations/{}",
+                        segment("US1"),
+                        segment("CH1")
+                    );
+                    let response = http
+                        .post(url)
+                        .header("accept", "application/json")
+                        .form(&HandV1Update {
+                            last_read_message_index: 42,
+                            notification_level: "muted",
+                        })
+                        .header("authorization", authorization)
+                        .header("user-agent", agent)
+                        .send()
+                        .await
+                        .expect("the hand-written v1 call succeeds");
+                    let bytes = response.bytes().await.expect("a body");
+                    let read: plain::V1UserConversation =
+                        serde_json::from_slice(&bytes).expect("decodes");
+                    std::hint::black_box(read);
+                }) as BoxFuture
+            })
+        });
+        Self {
+            name: "twilio conversations v1",
+            ours,
+            hand,
+        }
+    }
+
+    fn bird() -> Self {
+        let ours: SideFactory = Box::new(|base_url: &str| {
+            let client = bird::conversations::Client::builder(
+                bird::access_key(ACCESS_KEY).expect("a valid key"),
+            )
+            .base_url(base_url)
+            .build()
+            .expect("a Bird client");
+            let update = bird::conversations::types::ConversationUpdate::new()
+                .name("new name")
+                .visibility(bird::conversations::types::ConversationVisibility::Private);
+            Arc::new(move || {
+                let client = client.clone();
+                let update = update.clone();
+                Box::pin(async move {
+                    let conversation = client
+                        .update_conversation(WORKSPACE, CONVERSATION, &update)
+                        .await
+                        .expect("the Bird call succeeds");
+                    std::hint::black_box(conversation);
+                }) as BoxFuture
+            })
+        });
+        let hand: SideFactory = Box::new(|base_url: &str| {
+            let http = hand_http();
+            let base_url = base_url.to_owned();
+            let authorization = format!("AccessKey {ACCESS_KEY}");
+            let agent = user_agent("interlocutor-bird-conversations");
+            Arc::new(move || {
+                let (http, base_url, authorization, agent) = (
+                    http.clone(),
+                    base_url.clone(),
+                    authorization.clone(),
+                    agent.clone(),
+                );
+                Box::pin(async move {
+                    let url = format!(
+                        "{base_url}/workspaces/{}/conversations/{}",
+                        segment(WORKSPACE),
+                        segment(CONVERSATION)
+                    );
+                    let body = serde_json::to_vec(&HandBirdUpdate {
+                        name: "new name",
+                        visibility: "private",
+                    })
+                    .expect("serializes");
+                    let response = http
+                        .patch(url)
+                        .header("accept", "application/json")
+                        .header("content-type", "application/json")
+                        .header("authorization", authorization)
+                        .header("user-agent", agent)
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("the hand-written Bird call succeeds");
+                    let bytes = response.bytes().await.expect("a body");
+                    let conversation: plain::BirdConversation =
+                        serde_json::from_slice(&bytes).expect("decodes");
+                    std::hint::black_box(conversation);
+                }) as BoxFuture
+            })
+        });
+        Self {
+            name: "bird conversations",
+            ours,
+            hand,
+        }
+    }
+}
