@@ -150,6 +150,7 @@ fn plan(root: &Path) -> Result<Plan, String> {
     if specs.is_empty() {
         return Err("no specs/*.yaml found: nothing to generate".to_owned());
     }
+    output::check_targets(root, &specs)?;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for spec_path in &specs {
@@ -228,8 +229,14 @@ mod tests {
         let at = spec.find(anchor).unwrap();
         let properties =
             at + spec[at..].find("      properties:\n").unwrap() + "      properties:\n".len();
+        // A property no spec has: the test must not depend on what a real
+        // spec leaves out.
+        let name = (0..)
+            .map(|n| format!("interlocutorEditProbe{n}"))
+            .find(|name| !spec.contains(name.as_str()))
+            .unwrap();
         let edited = format!(
-            "{}        priority:\n          type: string\n          description: How urgent the conversation is.\n{}",
+            "{}        {name}:\n          type: string\n          description: How urgent the conversation is.\n{}",
             &spec[..properties],
             &spec[properties..]
         );
@@ -241,10 +248,11 @@ mod tests {
             report.contains("--- a/crates/bird-conversations/src/generated.rs"),
             "{report}"
         );
-        assert!(
-            report.contains("+        pub priority: ::std::option::Option<::std::string::String>,"),
-            "{report}"
+        let field = format!(
+            "+        pub {}: ::std::option::Option<::std::string::String>,",
+            spec::rust_name(&name)
         );
+        assert!(report.contains(&field), "{report}");
         assert!(generate(root.path(), Mode::Check).is_err());
 
         generate(root.path(), Mode::Write).unwrap();

@@ -7,6 +7,103 @@ use similar::TextDiff;
 
 use crate::codegen::GeneratedFile;
 
+/// The `generated-from` spec a crate's manifest names, if the generator
+/// wrote it: what tells a generated crate from a hand-written one.
+fn generated_from(manifest: &str) -> Option<&str> {
+    let metadata = manifest.split("[package.metadata.interlocutor]").nth(1)?;
+    metadata
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("generated-from = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+}
+
+/// The package name a manifest declares.
+fn package_name(manifest: &str) -> Option<&str> {
+    manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("name = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+}
+
+/// Refuses, before anything is written, specs that would write where they
+/// must not: two specs for one crate (`foo.yaml` and `foo.yml`), a spec
+/// whose crate directory holds a crate the generator did not write
+/// (`specs/interlocutor-runtime.yaml`), or whose package name is taken by
+/// one (`specs/runtime.yaml` would be `interlocutor-runtime`).
+pub fn check_targets(root: &Path, specs: &[PathBuf]) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let mut by_crate: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for spec in specs {
+        let stem = spec
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let shown = format!(
+            "specs/{}",
+            spec.file_name().unwrap_or_default().to_string_lossy()
+        );
+        by_crate.entry(stem).or_default().push(shown);
+    }
+    let mut hand_written: std::collections::BTreeMap<String, String> = Default::default();
+    for member in ["tests", "bench", "xtask"] {
+        if let Ok(text) = std::fs::read_to_string(root.join(member).join("Cargo.toml"))
+            && let Some(name) = package_name(&text)
+        {
+            hand_written.insert(name.to_owned(), member.to_owned());
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join("crates")) {
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else {
+                continue;
+            };
+            if generated_from(&text).is_none()
+                && let Some(name) = package_name(&text)
+            {
+                let shown = format!("crates/{}", entry.file_name().to_string_lossy());
+                hand_written.insert(name.to_owned(), shown);
+            }
+        }
+    }
+    for (stem, sources) in &by_crate {
+        let first = &sources[0];
+        if sources.len() > 1 {
+            problems.push(format!(
+                "{} would all generate crates/{stem}; keep one",
+                sources.join(" and ")
+            ));
+            continue;
+        }
+        let dir = root.join("crates").join(stem);
+        if dir.exists() {
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            if generated_from(&manifest).is_none() {
+                problems.push(format!(
+                    "{first}: would write into crates/{stem}, which holds files the generator did \
+                     not write (its Cargo.toml has no `generated-from`); rename the spec"
+                ));
+                continue;
+            }
+        }
+        let package = format!("{}{stem}", crate::codegen::CRATE_PREFIX);
+        if let Some(owner) = hand_written.get(&package) {
+            problems.push(format!(
+                "{first}: would generate the package `{package}`, the name of the hand-written \
+                 {owner}; rename the spec"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}\nnothing was written.",
+            problems.join("\nerror: ")
+        ))
+    }
+}
+
 /// Generated crates whose spec is gone: their `Cargo.toml` says they were
 /// generated from a spec file that no longer exists.
 pub fn orphaned_crates(root: &Path, specs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
@@ -20,11 +117,7 @@ pub fn orphaned_crates(root: &Path, specs: &[PathBuf]) -> Result<Vec<PathBuf>, S
         let Ok(text) = std::fs::read_to_string(&manifest) else {
             continue;
         };
-        let Some(source) = text
-            .lines()
-            .find_map(|line| line.strip_prefix("generated-from = \""))
-            .and_then(|rest| rest.strip_suffix('"'))
-        else {
+        let Some(source) = generated_from(&text) else {
             continue;
         };
         if !specs.iter().any(|spec| spec == &root.join(source)) {

@@ -51,30 +51,106 @@ pub enum Security {
     Token { scheme: String },
 }
 
-/// The spec files, sorted, so output never depends on directory order.
+/// The largest spec read: Twilio's biggest published description is under
+/// 1 MiB; anything near this is a mistake (or `/dev/zero`).
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The spec files, sorted, so output never depends on directory order:
+/// every `*.yaml` or `*.yml` (in any case) that is a regular file inside
+/// the workspace, under the size limit. Anything else named like a spec (a
+/// FIFO, a directory, a link out of the workspace, a huge file) is refused
+/// by name, never read.
 pub fn find_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let workspace = dir
+        .parent()
+        .and_then(|root| root.canonicalize().ok())
+        .ok_or_else(|| format!("cannot resolve the workspace of {}", dir.display()))?;
     let mut specs = Vec::new();
+    let mut refused = Vec::new();
     for entry in entries {
         let path = entry
             .map_err(|error| format!("cannot read {}: {error}", dir.display()))?
             .path();
-        if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            specs.push(path);
+        let is_spec = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if !is_spec {
+            continue;
         }
+        let shown = format!(
+            "specs/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        match readable(&path, &workspace) {
+            Ok(()) => specs.push(path),
+            Err(problem) => refused.push(format!("{shown}: {problem}")),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(format!(
+            "{}\nnothing was written.",
+            refused.join("\nerror: ")
+        ));
     }
     specs.sort();
     Ok(specs)
 }
 
+/// Why `path` cannot be read as a spec, if it cannot.
+fn readable(path: &Path, workspace: &Path) -> Result<(), String> {
+    let link = std::fs::symlink_metadata(path).map_err(|error| format!("cannot read: {error}"))?;
+    if link.file_type().is_symlink() {
+        let target = path
+            .canonicalize()
+            .map_err(|error| format!("is a symbolic link that cannot be followed: {error}"))?;
+        if !target.starts_with(workspace) {
+            return Err(format!(
+                "is a symbolic link to {}, outside the workspace; refused (copy the spec in)",
+                target.display()
+            ));
+        }
+    }
+    let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read: {error}"))?;
+    if !metadata.is_file() {
+        return Err(
+            "is not a regular file (a directory, a FIFO or a device); refused, not read".to_owned(),
+        );
+    }
+    if metadata.len() > MAX_SPEC_BYTES {
+        return Err(format!(
+            "is {} bytes, over the limit of {MAX_SPEC_BYTES}; refused, not read",
+            metadata.len()
+        ));
+    }
+    Ok(())
+}
+
+/// The text of a spec, read with the size limit enforced while reading
+/// (the file may have grown since it was listed).
+fn read_spec(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read: {error}"))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(format!("is over the limit of {MAX_SPEC_BYTES} bytes"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_owned())?;
+    // A byte order mark is not part of the YAML document.
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
+}
+
 /// Reads, checks and rewrites one spec. `shown` is how errors name the file.
 pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| format!("{shown}: cannot read: {error}"))?;
+    let text = read_spec(path).map_err(|error| format!("{shown}: {error}"))?;
     let mut doc = parse_yaml(&text).map_err(|error| format!("{shown}{error}"))?;
     check_version(&doc).map_err(|error| format!("{shown}: {error}"))?;
     // Structural validity first, with serde's own message and path.
@@ -134,10 +210,21 @@ fn default_base_url(doc: &Value) -> Result<String, String> {
     let url = doc["servers"][0]["url"]
         .as_str()
         .ok_or("`servers` must list the production base URL first (`servers[0].url`)")?;
-    if !url.starts_with("https://") {
+    let Some(rest) = url.strip_prefix("https://") else {
         return Err(format!(
             "`servers[0].url` is `{url}`: the production base URL must use https"
         ));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(
+            "`servers[0].url` carries user info (`user:password@`): credentials belong to the \
+             client builder, and every build of such a client would be refused"
+                .to_owned(),
+        );
+    }
+    if url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err("`servers[0].url` contains white space or control characters".to_owned());
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -225,7 +312,101 @@ impl<'a> Checker<'a> {
             Err(error) => self.problems.push(error),
         }
         self.check_formats("#", self.doc);
+        self.check_reference_cycles();
+        self.check_parameters();
         self.problems
+    }
+
+    /// A chain of `$ref`s that comes back to itself (`A: {$ref: A}`, two
+    /// responses referring to each other) defines nothing; followed, it
+    /// never ends.
+    fn check_reference_cycles(&mut self) {
+        let mut references = Vec::new();
+        collect_all_refs(self.doc, &mut references);
+        references.sort();
+        references.dedup();
+        let mut reported = BTreeSet::new();
+        for start in references {
+            let mut chain = vec![start.clone()];
+            let mut current = start;
+            while let Some(next) = current
+                .strip_prefix('#')
+                .and_then(|pointer| self.doc.pointer(pointer))
+                .and_then(|target| target.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                if let Some(at) = chain.iter().position(|seen| seen == next) {
+                    let mut cycle: Vec<String> = chain[at..].to_vec();
+                    cycle.push(next.to_owned());
+                    let mut key = chain[at..].to_vec();
+                    key.sort();
+                    if reported.insert(key) {
+                        self.problems.push(format!(
+                            "{}: a `$ref` cycle ({}): every reference must end at a definition",
+                            chain[at],
+                            cycle.join(" -> ")
+                        ));
+                    }
+                    break;
+                }
+                chain.push(next.to_owned());
+                current = next.to_owned();
+            }
+        }
+    }
+
+    /// Parameters become the arguments of one Rust method: two whose Rust
+    /// names are the same (`thingId`, `thing_id`), or one named like the
+    /// request body argument, would not compile.
+    fn check_parameters(&mut self) {
+        let Some(paths) = self.doc["paths"].as_object() else {
+            return;
+        };
+        for (path, item) in paths {
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let at = format!("#/paths/{}/{method}", escape(path));
+                let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for parameter in [item.get("parameters"), operation.get("parameters")]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                {
+                    let parameter = resolve(self.doc, parameter);
+                    if let Some(name) = parameter["name"].as_str() {
+                        names
+                            .entry(rust_name(name))
+                            .or_default()
+                            .push(name.to_owned());
+                    }
+                }
+                for (rust, spec_names) in &names {
+                    let mut distinct = spec_names.clone();
+                    distinct.sort();
+                    distinct.dedup();
+                    if distinct.len() > 1 {
+                        self.problems.push(format!(
+                            "{at}: the parameters {} all become the Rust argument `{rust}`; \
+                             rename one",
+                            distinct
+                                .iter()
+                                .map(|name| format!("`{name}`"))
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ));
+                    }
+                }
+                if operation.get("requestBody").is_some() && names.contains_key("body") {
+                    self.problems.push(format!(
+                        "{at}: a parameter named `body` collides with the request body, which \
+                         the generated method takes as its `body` argument; rename the parameter"
+                    ));
+                }
+            }
+        }
     }
 
     fn check_operation(&mut self, at: &str, operation: &Value) {
@@ -499,6 +680,43 @@ fn component_uses(doc: &Value, roots: &[Root<'_>]) -> Result<BTreeMap<String, Ve
         }
     }
     Ok(uses)
+}
+
+/// Every `$ref` string anywhere in `value`.
+fn collect_all_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                out.push(reference.clone());
+            }
+            map.values().for_each(|child| collect_all_refs(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_all_refs(child, out)),
+        _ => {}
+    }
+}
+
+/// The Rust name progenitor gives a parameter or method (typify's
+/// `sanitize` in snake case).
+pub fn rust_name(name: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let snake = cleaned.to_snake_case();
+    match snake.chars().next() {
+        None => "x".to_owned(),
+        Some(c) if c.is_alphabetic() || c == '_' => snake,
+        Some(_) => format!("x_{snake}"),
+    }
 }
 
 /// Names of the component schemas `schema` refers to directly.

@@ -827,26 +827,9 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
     found
 }
 
-/// progenitor's method name for an `operationId` (typify's `sanitize`).
+/// progenitor's method name for an `operationId`.
 fn method_name(operation_id: &str) -> String {
-    use heck::ToSnakeCase;
-    let cleaned: String = operation_id
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let snake = cleaned.to_snake_case();
-    match snake.chars().next() {
-        None => "x".to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => snake,
-        Some(_) => format!("x_{snake}"),
-    }
+    crate::spec::rust_name(operation_id)
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,339 @@
+//! What a hostile review found the generator did with ordinary but unlucky
+//! specs, one test each; every one failed before its fix. Each runs the
+//! real binary on a scratch workspace and checks that nothing it must not
+//! touch was touched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// A scratch workspace: the real specs, a copy of the hand-written runtime
+/// crate (so there is something to protect), generated once.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    copy_dir(&root.join("specs"), &dir.path().join("specs"));
+    copy_dir(
+        &root.join("crates/interlocutor-runtime"),
+        &dir.path().join("crates/interlocutor-runtime"),
+    );
+    let (code, _, stderr) = xtask(dir.path(), &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn xtask(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Every file under `root/crates`, with its contents.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.join("crates")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Runs `generate` expecting a refusal that leaves `crates/` untouched;
+/// returns the error output.
+fn refused(root: &Path) -> String {
+    let before = tree(root);
+    let (code, stdout, stderr) = xtask(root, &["generate"]);
+    assert_eq!(code, 1, "stdout: {stdout}\nstderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with("nothing was written."),
+        "{stderr}"
+    );
+    assert_eq!(before, tree(root), "a refused spec must not touch any file");
+    stderr
+}
+
+fn v2_spec(root: &Path) -> String {
+    std::fs::read_to_string(root.join("specs/twilio-conversations-v2.yaml")).unwrap()
+}
+
+// 1. The generator only ever writes or removes crates it generated.
+
+#[test]
+fn a_spec_named_like_a_hand_written_crate_is_refused() {
+    let root = scratch();
+    std::fs::write(
+        root.path().join("specs/interlocutor-runtime.yaml"),
+        v2_spec(root.path()),
+    )
+    .unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains(
+            "specs/interlocutor-runtime.yaml: would write into crates/interlocutor-runtime, \
+             which holds files the generator did not write"
+        ),
+        "{stderr}"
+    );
+
+    // `runtime.yaml` would be the package `interlocutor-runtime`.
+    std::fs::remove_file(root.path().join("specs/interlocutor-runtime.yaml")).unwrap();
+    std::fs::write(root.path().join("specs/runtime.yaml"), v2_spec(root.path())).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("would generate the package `interlocutor-runtime`"),
+        "{stderr}"
+    );
+
+    // And with the spec gone, the hand-written crate is never an orphan.
+    std::fs::remove_file(root.path().join("specs/runtime.yaml")).unwrap();
+    let (code, stdout, stderr) = xtask(root.path(), &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains("removed"), "{stdout}");
+    assert!(
+        root.path()
+            .join("crates/interlocutor-runtime/src/lib.rs")
+            .exists()
+    );
+}
+
+// 2. Spec text is data in the generated TOML and Rust, never code.
+
+#[test]
+fn spec_text_cannot_inject_toml_or_rust() {
+    let root = scratch();
+    let hostile_title = "Mini \"Quoted\" API\"\nbuild = \"evil.rs\"\n[dependencies]\nevil = \"1\"";
+    let spec = v2_spec(root.path())
+        .replace(
+            "  title: Twilio Conversation Orchestrator\n",
+            &format!(
+                "  title: {}\n",
+                serde_json::to_string(&format!("{hostile_title}\n*/ pub fn evil() {{}} /*"))
+                    .unwrap()
+            ),
+        )
+        .replace(
+            "  - url: https://conversations.twilio.com\n",
+            "  - url: 'https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"'\n",
+        );
+    std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
+    let (code, _, stderr) = xtask(root.path(), &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let manifest = std::fs::read_to_string(
+        root.path()
+            .join("crates/twilio-conversations-v2/Cargo.toml"),
+    )
+    .unwrap();
+    // The manifest still has exactly one [dependencies] table and no
+    // `build` key: the title is one escaped string.
+    assert_eq!(
+        manifest
+            .lines()
+            .filter(|line| line.trim() == "[dependencies]")
+            .count(),
+        1,
+        "{manifest}"
+    );
+    assert!(
+        !manifest.lines().any(|line| line.starts_with("build")),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(r#"Mini \"Quoted\" API\"\nbuild = \"evil.rs\""#),
+        "{manifest}"
+    );
+
+    let lib = std::fs::read_to_string(
+        root.path()
+            .join("crates/twilio-conversations-v2/src/lib.rs"),
+    )
+    .unwrap();
+    let parsed = syn::parse_file(&lib).expect("lib.rs parses");
+    let functions: Vec<String> = parsed
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(function) => Some(function.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(functions.is_empty(), "injected functions: {functions:?}");
+    // (A URL with white space is refused outright; quotes are data.)
+    assert!(
+        lib.contains(r#"const DEFAULT_BASE_URL: &'static str = "https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"";"#),
+        "{lib}"
+    );
+}
+
+// 3. Two specs for one crate are refused before anything is written.
+
+#[test]
+fn two_specs_for_one_crate_are_refused() {
+    let root = scratch();
+    std::fs::write(root.path().join("specs/mini.yaml"), v2_spec(root.path())).unwrap();
+    std::fs::write(root.path().join("specs/mini.yml"), v2_spec(root.path())).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("specs/mini.yaml and specs/mini.yml would all generate crates/mini"),
+        "{stderr}"
+    );
+}
+
+// 4. A `$ref` cycle is named, not a stack overflow.
+
+#[test]
+fn a_reference_cycle_between_responses_is_refused() {
+    let root = scratch();
+    let spec = v2_spec(root.path()).replace(
+        "    NotFound:\n      description: Not Found\n",
+        "    NotFound:\n      $ref: '#/components/responses/Missing'\n    Missing:\n      $ref: '#/components/responses/NotFound'\n    Unused:\n      description: Not Found\n",
+    );
+    std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
+    let stderr = refused(root.path());
+    assert!(stderr.contains("a `$ref` cycle"), "{stderr}");
+    assert!(
+        stderr.contains("#/components/responses/NotFound -> #/components/responses/Missing")
+            || stderr.contains("#/components/responses/Missing -> #/components/responses/NotFound"),
+        "{stderr}"
+    );
+}
+
+// 5. Only regular files inside the workspace, with a size cap.
+
+#[cfg(unix)]
+#[test]
+fn unbounded_blocking_and_outside_inputs_are_refused_unread() {
+    let root = scratch();
+    // Endless: /dev/zero.
+    std::os::unix::fs::symlink("/dev/zero", root.path().join("specs/zero.yaml")).unwrap();
+    // Blocking: a FIFO nobody writes to.
+    let fifo = root.path().join("specs/pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // Outside the workspace.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.yaml"), v2_spec(root.path())).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.yaml"),
+        root.path().join("specs/outside.yaml"),
+    )
+    .unwrap();
+    // Huge: over the size limit.
+    let huge = std::fs::File::create(root.path().join("specs/huge.yaml")).unwrap();
+    huge.set_len(17 * 1024 * 1024).unwrap();
+
+    let started = std::time::Instant::now();
+    let stderr = refused(root.path());
+    // Not a timing target: a guard that nothing blocked on the FIFO.
+    assert!(started.elapsed() < Duration::from_secs(60));
+    for expected in [
+        "specs/zero.yaml: is a symbolic link to /dev/zero, outside the workspace",
+        "specs/pipe.yaml: is not a regular file",
+        "specs/outside.yaml: is a symbolic link to",
+        "specs/huge.yaml: is 17825792 bytes, over the limit",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
+
+// 6. Specs that would generate code that does not compile are refused.
+
+#[test]
+fn parameters_that_would_not_compile_are_refused() {
+    let root = scratch();
+    let spec = v2_spec(root.path()).replace(
+        "        - name: Sid\n          in: path\n",
+        "        - name: body\n          in: query\n          schema: {type: string}\n        - name: thingId\n          in: query\n          schema: {type: string}\n        - name: thing_id\n          in: query\n          schema: {type: string}\n        - name: Sid\n          in: path\n",
+    );
+    std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains(
+            "the parameters `thingId` and `thing_id` all become the Rust argument `thing_id`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a parameter named `body` collides with the request body"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_schema_that_is_only_a_reference_to_itself_is_refused() {
+    let root = scratch();
+    let spec = v2_spec(root.path()).replace(
+        "  schemas:\n",
+        "  schemas:\n    Loop:\n      $ref: '#/components/schemas/Loop'\n",
+    );
+    std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains(
+            "#/components/schemas/Loop: a `$ref` cycle (#/components/schemas/Loop -> #/components/schemas/Loop)"
+        ),
+        "{stderr}"
+    );
+}
+
+// 7. Upper-case extensions, a byte order mark, user info in a server URL.
+
+#[test]
+fn upper_case_extensions_and_byte_order_marks_are_read() {
+    let root = scratch();
+    std::fs::write(
+        root.path().join("specs/mini.YAML"),
+        format!("\u{feff}{}", v2_spec(root.path())),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = xtask(root.path(), &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("generated 4 crate(s)"), "{stdout}");
+    assert!(root.path().join("crates/mini/src/generated.rs").exists());
+}
+
+#[test]
+fn a_server_url_with_user_info_is_refused() {
+    let root = scratch();
+    let spec = v2_spec(root.path()).replace(
+        "  - url: https://conversations.twilio.com\n",
+        "  - url: https://AC123:s3cret@conversations.twilio.com\n",
+    );
+    std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("`servers[0].url` carries user info"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+}
