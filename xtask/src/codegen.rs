@@ -159,6 +159,27 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
 struct GeneratedCodeFixes;
 
 impl VisitMut for GeneratedCodeFixes {
+    /// `builder.form_urlencoded(&body)?` (serde_urlencoded, which cannot
+    /// encode arrays) → `builder.form_repeated(&body).map_err(..)?`.
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Try(attempt) = expr
+            && let syn::Expr::MethodCall(call) = &mut *attempt.expr
+            && call.method == "form_urlencoded"
+        {
+            let runtime = syn::Ident::new(
+                &RUNTIME_CRATE.replace('-', "_"),
+                proc_macro2::Span::call_site(),
+            );
+            let receiver = &call.receiver;
+            let args = &call.args;
+            *attempt.expr = syn::parse_quote! {
+                ::#runtime::FormRepeated::form_repeated(#receiver, #args)
+                    .map_err(::progenitor_client::Error::InvalidRequest)
+            };
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+
     fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
         if method.sig.asyncness.is_some() {
             without_api_version(&mut method.block);

@@ -491,8 +491,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A form body is flat: progenitor encodes it with `serde_urlencoded`,
-    /// which fails at run time on arrays and nested objects.
+    /// A form body is flat: each property a scalar or an array of scalars
+    /// (sent as repeated keys, `Filters=a&Filters=b`, as Twilio's own
+    /// libraries send them). A nested object has no form encoding Twilio
+    /// reads.
     fn check_form_schema(&mut self, at: &str, schema: &Value) {
         let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
             self.problems.push(format!(
@@ -500,17 +502,31 @@ impl<'a> Checker<'a> {
             ));
             return;
         };
-        for (name, property) in properties {
-            let property = resolve(self.doc, property);
-            let property = match property["allOf"].as_array().map(Vec::as_slice) {
-                Some([only]) => resolve(self.doc, only),
-                _ => property,
+        let kind = |doc: &Value, schema: &Value| -> Option<String> {
+            let schema = resolve(doc, schema);
+            let schema = match schema["allOf"].as_array().map(Vec::as_slice) {
+                Some([only]) => resolve(doc, only),
+                _ => schema,
             };
-            if let Some(kind @ ("array" | "object")) = property["type"].as_str() {
-                self.problems.push(format!(
-                    "{at}: form property `{name}` is an {kind}; form bodies are sent with \
-                     serde_urlencoded, which cannot encode arrays or objects"
-                ));
+            schema["type"].as_str().map(str::to_owned)
+        };
+        for (name, property) in properties {
+            match kind(self.doc, property).as_deref() {
+                Some("object") => self.problems.push(format!(
+                    "{at}: form property `{name}` is an object; a form body is flat (send its \
+                     fields as properties of their own, or as a JSON string)"
+                )),
+                Some("array") => {
+                    let items = &resolve(self.doc, property)["items"];
+                    if matches!(kind(self.doc, items).as_deref(), Some("object" | "array")) {
+                        self.problems.push(format!(
+                            "{at}: form property `{name}` is an array of arrays or objects; a \
+                             form body can repeat a key for each item only when the items are \
+                             scalars"
+                        ));
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -590,6 +606,8 @@ fn format_supported(kind: &str, format: &str) -> bool {
             "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64"
         ),
         "number" => matches!(format, "float" | "double"),
+        // Twilio's map from a name to a URI; see `uri_maps`.
+        "object" => format == "uri-map",
         _ => false,
     }
 }
@@ -805,6 +823,8 @@ fn escape(segment: &str) -> String {
 
 /// Applies the request and response rewrites described in the module docs.
 fn rewrite(doc: &mut Value) -> Result<(), String> {
+    uri_maps(doc);
+    plain_parameters(doc);
     let (uses, inline) = {
         let roots = roots(doc);
         let uses = component_uses(doc, &roots)?;
@@ -865,6 +885,70 @@ fn rewrite(doc: &mut Value) -> Result<(), String> {
         schemas.insert(name, schema);
     }
     Ok(())
+}
+
+/// Parameters lose their constraints before typify runs, so a path
+/// parameter with a `pattern` (a Twilio SID) is a plain `String`, not a
+/// newtype built by a fallible conversion; the generated operation method
+/// checks the constraints, from the spec as written.
+fn plain_parameters(doc: &mut Value) {
+    let strip = |parameters: &mut Value| {
+        if let Some(parameters) = parameters.as_array_mut() {
+            for parameter in parameters {
+                if let Some(schema) = parameter.get_mut("schema") {
+                    walk_inline_mut(schema, &mut strip_constraints);
+                }
+            }
+        }
+    };
+    // `pointer_mut`, not indexing: `doc["x"]` on a missing key inserts null.
+    if let Some(paths) = doc.pointer_mut("/paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                for (key, value) in item.iter_mut() {
+                    if key == "parameters" {
+                        strip(value);
+                    } else if let Some(parameters) = value.get_mut("parameters") {
+                        strip(parameters);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(parameters) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        for parameter in parameters.values_mut() {
+            if let Some(schema) = parameter.get_mut("schema") {
+                walk_inline_mut(schema, &mut strip_constraints);
+            }
+        }
+    }
+}
+
+/// `type: object, format: uri-map` (Twilio's `links`: a map from a name to
+/// a URI) becomes the map it describes, `BTreeMap<String, String>`.
+fn uri_maps(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type") == Some(&json!("object"))
+                && map.get("format") == Some(&json!("uri-map"))
+            {
+                map.remove("format");
+                map.entry("additionalProperties")
+                    .or_insert_with(|| json!({"type": "string", "format": "uri"}));
+            }
+            for (key, child) in map.iter_mut() {
+                // Examples are data, not schemas.
+                if key != "example" && key != "examples" {
+                    uri_maps(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(uri_maps),
+        _ => {}
+    }
 }
 
 fn describe_sides(sides: &[Side]) -> String {
@@ -1244,15 +1328,29 @@ paths:
     fn unsupported_format_is_named() {
         let text = MINIMAL.replace(
             "sid: {type: string,",
-            "links: {type: object, format: uri-map}\n        sid: {type: string,",
+            "links: {type: object, format: url-map}\n        sid: {type: string,",
         );
         let error = refused(&text);
         assert!(
             error.contains(
-                "#/components/schemas/Thing/properties/links: unsupported format `uri-map`"
+                "#/components/schemas/Thing/properties/links: unsupported format `url-map`"
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_uri_map_becomes_a_map_of_strings() {
+        let text = MINIMAL.replace(
+            "sid: {type: string,",
+            "links: {type: object, format: uri-map}\n        sid: {type: string,",
+        );
+        let spec = load_text(&text).unwrap();
+        let doc = serde_json::to_value(&spec.openapi).unwrap();
+        let links = &doc["components"]["schemas"]["Thing"]["properties"]["links"];
+        assert_eq!(links["type"], "object");
+        assert!(links.get("format").is_none(), "{links}");
+        assert_eq!(links["additionalProperties"]["type"], "string");
     }
 
     #[test]
@@ -1379,12 +1477,25 @@ paths:
 
     #[test]
     fn form_bodies_must_be_flat() {
-        let text = MINIMAL
-            .replace("application/json:\n            schema: {$ref: \"#/components/schemas/Patch\"}", "application/x-www-form-urlencoded:\n            schema: {$ref: \"#/components/schemas/Patch\"}")
-            .replace("size: {type: integer}", "size: {type: array, items: {type: integer}}");
-        let error = refused(&text);
+        let form = |size: &str| {
+            MINIMAL
+                .replace("application/json:\n            schema: {$ref: \"#/components/schemas/Patch\"}", "application/x-www-form-urlencoded:\n            schema: {$ref: \"#/components/schemas/Patch\"}")
+                .replace("size: {type: integer}", size)
+        };
+        // Arrays of scalars are repeated keys.
+        assert!(load_text(&form("size: {type: array, items: {type: integer}}")).is_ok());
+        let error = refused(&form(
+            "size: {type: object, properties: {a: {type: string}}}",
+        ));
         assert!(
-            error.contains("form property `size` is an array"),
+            error.contains("form property `size` is an object"),
+            "{error}"
+        );
+        let error = refused(&form(
+            "size: {type: array, items: {type: object, properties: {a: {type: string}}}}",
+        ));
+        assert!(
+            error.contains("form property `size` is an array of arrays or objects"),
             "{error}"
         );
     }

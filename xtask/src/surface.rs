@@ -74,7 +74,7 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
                 )
             })?;
             response_roots.extend(idents_in(&method.sig.output.to_token_stream()));
-            let (wrapper, body_type) = wrapper(method, &runtime, &structs, &operation.path_names)?;
+            let (wrapper, body_type) = wrapper(method, &runtime, &structs, doc, operation)?;
             if let (Some(body_type), Some(schema)) = (body_type, &operation.body) {
                 roots.push((body_type, schema.clone()));
             }
@@ -600,8 +600,10 @@ fn wrapper(
     method: &mut syn::ImplItemFn,
     runtime: &Ident,
     structs: &BTreeMap<String, ItemStruct>,
-    path_names: &BTreeMap<String, String>,
+    doc: &Value,
+    operation: &Operation,
 ) -> Result<(syn::ImplItemFn, Option<String>), String> {
+    let path_names = &operation.path_names;
     let name = method.sig.ident.clone();
     let raw = format_ident!("raw_{name}");
     let path_params = path_parameters(&method.block.to_token_stream());
@@ -643,7 +645,8 @@ fn wrapper(
                     .get(&ident.to_string())
                     .cloned()
                     .unwrap_or_else(|| ident.to_string());
-                if target.to_token_stream().to_string() == "str" {
+                let is_text = target.to_token_stream().to_string() == "str";
+                if is_text {
                     prelude.push(quote! {
                         let #ident = ::#runtime::path_text(#shown, &#ident)
                             .map_err(#invalid_request)?;
@@ -653,6 +656,38 @@ fn wrapper(
                         let #ident: #target = ::#runtime::path_param(#shown, &#ident)
                             .map_err(#invalid_request)?;
                     });
+                }
+                // The parameter's own constraints (a SID's pattern), from
+                // the spec as written: the rewrite made its type plain.
+                if let Some(schema) = operation.path_schemas.get(&ident.to_string()) {
+                    let ty: Type = if is_text {
+                        syn::parse_quote!(::std::string::String)
+                    } else {
+                        target.clone()
+                    };
+                    let mut checks = Checks {
+                        doc,
+                        runtime,
+                        structs,
+                        newtypes: &BTreeMap::new(),
+                        pending: Vec::new(),
+                        done: BTreeSet::new(),
+                        impls: Vec::new(),
+                    };
+                    let owner = format!("{name}({shown})");
+                    let body = checks.value(&quote!(value), &ty, schema, &owner)?;
+                    if !body.is_empty() {
+                        prelude.push(quote! {
+                            (|| -> ::std::result::Result<(), ::#runtime::Invalid> {
+                                let root = ::#runtime::Field::Root;
+                                let at = &root.property(#shown);
+                                let value = &#ident;
+                                #body
+                                ::std::result::Result::Ok(())
+                            })()
+                            .map_err(#invalid_request)?;
+                        });
+                    }
                 }
                 arguments.push(quote!(&#ident));
             }
@@ -789,6 +824,9 @@ struct Operation {
     body: Option<Value>,
     /// Path parameter names as the spec spells them, by their Rust name.
     path_names: BTreeMap<String, String>,
+    /// Path parameter schemas as written (constraints included), by their
+    /// Rust name.
+    path_schemas: BTreeMap<String, Value>,
 }
 
 /// Every operation, by the name progenitor gives its method.
@@ -811,17 +849,33 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
                 let (_, media) = body["content"].as_object()?.iter().next()?;
                 media.get("schema").map(|schema| merged(doc, schema, 0))
             });
-            let path_names = [shared, operation.get("parameters")]
+            let path_parameters: Vec<&Value> = [shared, operation.get("parameters")]
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_array)
                 .flatten()
                 .map(|parameter| resolve(doc, parameter))
                 .filter(|parameter| parameter["in"] == "path")
-                .filter_map(|parameter| parameter["name"].as_str())
-                .map(|name| (method_name(name), name.to_owned()))
                 .collect();
-            found.insert(method_name(id), Operation { body, path_names });
+            let mut path_names = BTreeMap::new();
+            let mut path_schemas = BTreeMap::new();
+            for parameter in path_parameters {
+                let Some(name) = parameter["name"].as_str() else {
+                    continue;
+                };
+                path_names.insert(method_name(name), name.to_owned());
+                if let Some(schema) = parameter.get("schema") {
+                    path_schemas.insert(method_name(name), merged(doc, schema, 0));
+                }
+            }
+            found.insert(
+                method_name(id),
+                Operation {
+                    body,
+                    path_names,
+                    path_schemas,
+                },
+            );
         }
     }
     found

@@ -42,7 +42,7 @@ pub use builder::{
 };
 pub use call::{DecodeError, decode};
 pub use context::{BodyTooLarge, Context, RawBody};
-pub use nullable::{FormNullable, Nullable, deserialize_present};
+pub use nullable::{FormNullable, FormRepeated, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};

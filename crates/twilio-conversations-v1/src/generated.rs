@@ -841,14 +841,17 @@ impl Client {
             ::interlocutor_runtime::encode_path_segment(& conversation_sid),
         );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
+        let mut request = ::interlocutor_runtime::FormRepeated::form_repeated(
+                self
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &body,
             )
-            .form_urlencoded(&body)?
+            .map_err(::progenitor_client::Error::InvalidRequest)?
             .build()?;
         let info = OperationInfo {
             operation_id: "update_user_conversation",

@@ -1,0 +1,136 @@
+//! The constructs Twilio's published Conversations v1 description needs
+//! beyond the seeds, on the wire: an array in a form body goes out as
+//! repeated keys (`Configuration.Filters=a&Configuration.Filters=b`, as
+//! Twilio's own libraries send it), and `format: uri-map` reads as a map of
+//! names to URIs. The fixture spec (`tests/fixtures/form-arrays.yaml`) is
+//! generated into a scratch workspace and called, through the in-process
+//! `TestTransport`, by a small program whose output is the snapshot.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits below the root")
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+const PROGRAM: &str = r#"
+use interlocutor_fixture_form_arrays::{Client, types};
+use interlocutor_runtime::testing::{ScriptedResponse, TestTransport};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(201, &serde_json::json!({
+        "sid": "WH0123",
+        "target": "webhook",
+        "links": {"conversation": "https://conversations.twilio.com/v1/Conversations/CH0123"},
+    })));
+    let credentials = interlocutor_runtime::Credentials::basic("user", "secret", "user", "secret").unwrap();
+    let client = Client::builder(credentials).transport(transport.clone()).build().unwrap();
+    let body = types::CreateConversationScopedWebhookRequest::new(
+        types::CreateConversationScopedWebhookRequestTarget::Webhook,
+    )
+    .configuration_url("https://example.com/hook?a=1&b=2")
+    .configuration_method(types::CreateConversationScopedWebhookRequestConfigurationMethod::Post)
+    .configuration_filters(vec!["onMessageAdded".to_owned(), "onParticipant Added&Removed".to_owned()])
+    .configuration_triggers(vec!["keyword".to_owned()])
+    .clear_configuration_replay_after();
+    let webhook = client
+        .create_conversation_scoped_webhook("CH0123456789abcdef0123456789abcdef", body)
+        .await
+        .unwrap();
+    let request = &transport.requests()[0];
+    println!("{} {}", request.method, request.path);
+    println!("content-type: {}", request.content_type().unwrap());
+    for pair in request.body_text().unwrap().split('&') {
+        println!("  {pair}");
+    }
+    println!("links: {:?}", webhook.links);
+
+    // A SID that breaks the parameter's pattern never reaches the wire.
+    let refused = client
+        .create_conversation_scoped_webhook("CHnot-a-sid", types::CreateConversationScopedWebhookRequest::new(
+            types::CreateConversationScopedWebhookRequestTarget::Webhook,
+        ))
+        .await
+        .unwrap_err();
+    println!("refused: {refused}");
+    println!("requests sent: {}", transport.requests().len());
+}
+"#;
+
+#[test]
+fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
+    let root = workspace_root();
+    let scratch = tempfile::tempdir().unwrap();
+    let work = scratch.path();
+    std::fs::create_dir_all(work.join("specs")).unwrap();
+    std::fs::copy(
+        root.join("xtask/tests/fixtures/form-arrays.yaml"),
+        work.join("specs/fixture-form-arrays.yaml"),
+    )
+    .unwrap();
+    copy_dir(
+        &root.join("crates/interlocutor-runtime"),
+        &work.join("crates/interlocutor-runtime"),
+    );
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
+            r#"members = ["crates/*", "program"]"#,
+        );
+    std::fs::write(work.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
+
+    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--root"])
+        .arg(work)
+        .output()
+        .unwrap();
+    assert!(
+        generate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+
+    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    std::fs::write(
+        work.join("program/Cargo.toml"),
+        "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
+         interlocutor-fixture-form-arrays = { path = \"../crates/fixture-form-arrays\" }\n\
+         interlocutor-runtime = { workspace = true, features = [\"testing\"] }\n\
+         serde_json.workspace = true\ntokio.workspace = true\n",
+    )
+    .unwrap();
+    std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
+    let run = Command::new(env!("CARGO"))
+        .current_dir(work)
+        .args(["run", "--quiet", "--package", "program"])
+        .env("CARGO_TARGET_DIR", root.join("target/user-crates"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    insta::assert_snapshot!(String::from_utf8_lossy(&run.stdout));
+}
