@@ -123,7 +123,7 @@ async fn documented_errors_decode_into_the_typed_error() {
         assert_eq!(error.provider(), Some("Bird"));
         assert_eq!(error.status(), Some(code));
         let expected = example["code"].as_str().unwrap().to_owned();
-        assert_eq!(error.code(), Some(&ErrorCode::Bird(expected)));
+        assert_eq!(error.code(), Some(&ErrorCode::Text(expected)));
         assert_eq!(error.message(), example["message"].as_str());
         assert!(!error.is_retryable());
     }
@@ -162,7 +162,7 @@ async fn documented_errors_decode_into_the_typed_error() {
     assert_eq!(error.kind(), ErrorKind::Api, "{error}");
     assert_eq!(
         error.code(),
-        Some(&ErrorCode::Bird("InvalidPayload".to_owned()))
+        Some(&ErrorCode::Text("InvalidPayload".to_owned()))
     );
     assert_eq!(error.details(), Some(&other["details"]));
 }

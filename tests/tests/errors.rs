@@ -215,7 +215,7 @@ async fn a_failed_call_converts() {
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.provider(), Some("Twilio"));
     assert_eq!(error.status(), Some(404));
-    assert_eq!(error.code(), Some(&ErrorCode::Twilio(20404)));
+    assert_eq!(error.code(), Some(&ErrorCode::Number(20404)));
     assert_eq!(
         error.request_id(),
         Some("RQ0123456789abcdef0123456789abcdef")

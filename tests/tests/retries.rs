@@ -114,7 +114,7 @@ async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error
     let error = Error::from(error);
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.status(), Some(429));
-    assert_eq!(error.code(), Some(&ErrorCode::Twilio(20429)));
+    assert_eq!(error.code(), Some(&ErrorCode::Number(20429)));
     assert!(error.is_retryable());
     assert!(events.lock().unwrap().is_empty(), "no wait was started");
     assert_eq!(server.received().len(), 1);

@@ -135,7 +135,7 @@ async fn documented_errors_decode_into_the_typed_error() {
         assert_eq!(error.provider(), Some("Twilio"));
         assert_eq!(error.status(), Some(status));
         let expected = if status == 404 { 20404 } else { 20500 };
-        assert_eq!(error.code(), Some(&ErrorCode::Twilio(expected)));
+        assert_eq!(error.code(), Some(&ErrorCode::Number(expected)));
         assert_eq!(error.message(), example["message"].as_str());
     }
 }

@@ -197,7 +197,7 @@ async fn documented_errors_decode_into_the_typed_error() {
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
         assert_eq!(error.status(), Some(code));
         let expected_code = example["code"].as_i64().unwrap();
-        assert_eq!(error.code(), Some(&ErrorCode::Twilio(expected_code)));
+        assert_eq!(error.code(), Some(&ErrorCode::Number(expected_code)));
         assert_eq!(error.message(), example["message"].as_str());
         assert_eq!(error.more_info(), example["more_info"].as_str());
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod codegen;
+mod facade;
 mod output;
 mod spec;
 mod surface;
@@ -152,10 +153,14 @@ fn plan(root: &Path) -> Result<Plan, String> {
     }
     output::check_targets(root, &specs)?;
     let mut files = Vec::new();
+    let mut apis = Vec::new();
     let mut errors = Vec::new();
     for spec_path in &specs {
         match codegen::generate_crate(root, spec_path) {
-            Ok(crate_files) => files.extend(crate_files),
+            Ok((crate_files, api)) => {
+                files.extend(crate_files);
+                apis.push(api);
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -165,6 +170,7 @@ fn plan(root: &Path) -> Result<Plan, String> {
             errors.join("\n\nerror: ")
         ));
     }
+    files.extend(facade::generate(root, &apis)?);
     let orphans = output::orphaned_crates(root, &specs)?;
     Ok(Plan {
         specs: specs.len(),

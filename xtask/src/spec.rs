@@ -43,6 +43,142 @@ pub struct Spec {
     pub title: String,
     pub default_base_url: String,
     pub security: Security,
+    /// Where the facade shows the client, from `x-interlocutor`.
+    pub wiring: Wiring,
+}
+
+/// What the facade needs to know of an API, from the spec's optional
+/// top-level `x-interlocutor` block; every key defaults from the file name
+/// (`acme-tickets.yaml`: `interlocutor::acme::tickets`, feature
+/// `acme-tickets`, provider name `Acme`) and the error schema.
+///
+/// ```yaml
+/// x-interlocutor:
+///   provider: twilio            # interlocutor::twilio
+///   provider-name: Twilio       # in error messages
+///   module: conversations_v2    # interlocutor::twilio::conversations_v2
+///   feature: twilio-conversations-v2
+///   error:                      # the error schema's fields, by wire name
+///     code: code
+///     message: message
+///     more-info: more_info
+///     details: details
+/// ```
+pub struct Wiring {
+    pub provider: String,
+    pub provider_name: String,
+    pub module: String,
+    pub feature: String,
+    /// The error schema's component name, if error responses declare one.
+    pub error_schema: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub error_more_info: Option<String>,
+    pub error_details: Option<String>,
+}
+
+/// `x-interlocutor`, with its defaults.
+fn wiring(doc: &Value, stem: &str) -> Result<Wiring, String> {
+    let block = doc.get("x-interlocutor").cloned().unwrap_or(Value::Null);
+    if !block.is_null() && !block.is_object() {
+        return Err("`x-interlocutor` must be a mapping".to_owned());
+    }
+    let text = |key: &str| block.get(key).and_then(Value::as_str).map(str::to_owned);
+    let (first, rest) = stem.split_once('-').unwrap_or((stem, stem));
+    let provider = text("provider").unwrap_or_else(|| first.to_owned());
+    let module = text("module").unwrap_or_else(|| rest.replace('-', "_"));
+    let feature = text("feature").unwrap_or_else(|| stem.to_owned());
+    let provider_name = text("provider-name").unwrap_or_else(|| {
+        let mut chars = provider.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_ascii_uppercase().to_string() + chars.as_str()
+        })
+    });
+    let identifier = |value: &str| {
+        !value.is_empty()
+            && value.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    if !identifier(&provider) || !identifier(&module) {
+        return Err(format!(
+            "`x-interlocutor`: `provider` (`{provider}`) and `module` (`{module}`) become Rust \
+             module names: lowercase letters, digits and `_`, starting with a letter"
+        ));
+    }
+    if !feature
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || feature.is_empty()
+    {
+        return Err(format!(
+            "`x-interlocutor`: `feature` (`{feature}`) must be lowercase letters, digits and `-`"
+        ));
+    }
+    if provider_name.is_empty()
+        || !provider_name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+    {
+        return Err(
+            "`x-interlocutor`: `provider-name` must be letters, digits, spaces or `-`".to_owned(),
+        );
+    }
+    let error_schema = error_schema(doc);
+    let error = block.get("error").cloned().unwrap_or(Value::Null);
+    let schema_has = |field: &str| {
+        error_schema.as_ref().is_some_and(|name| {
+            doc["components"]["schemas"][name]["properties"]
+                .get(field)
+                .is_some()
+        })
+    };
+    let field = |key: &str, default: &str| -> Result<Option<String>, String> {
+        match error.get(key) {
+            Some(Value::String(name)) if schema_has(name) => Ok(Some(name.clone())),
+            Some(Value::String(name)) => Err(format!(
+                "`x-interlocutor.error.{key}` names `{name}`, which the error schema does not have"
+            )),
+            Some(_) => Err(format!(
+                "`x-interlocutor.error.{key}` must be a property name"
+            )),
+            None => Ok(schema_has(default).then(|| default.to_owned())),
+        }
+    };
+    Ok(Wiring {
+        provider,
+        provider_name,
+        module,
+        feature,
+        error_code: field("code", "code")?,
+        error_message: field("message", "message")?,
+        error_more_info: field("more-info", "more_info")?,
+        error_details: field("details", "details")?,
+        error_schema,
+    })
+}
+
+/// The component name of the schema every error response refers to.
+fn error_schema(doc: &Value) -> Option<String> {
+    for (_, operation) in operations(doc) {
+        let Some(responses) = operation["responses"].as_object() else {
+            continue;
+        };
+        for (status, response) in responses {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let response = resolve(doc, response);
+            if let Some(name) = response["content"][JSON]["schema"]["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                return Some(name.to_owned());
+            }
+        }
+    }
+    None
 }
 
 /// The one security scheme a spec declares.
@@ -167,6 +303,11 @@ pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
     let title = doc["info"]["title"].as_str().unwrap_or_default().to_owned();
     let default_base_url = default_base_url(&doc).map_err(|error| format!("{shown}: {error}"))?;
     let security = security(&doc).map_err(|error| format!("{shown}: {error}"))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let wiring = wiring(&doc, stem).map_err(|error| format!("{shown}: {error}"))?;
 
     let original = doc.clone();
     rewrite(&mut doc).map_err(|error| format!("{shown}: {error}"))?;
@@ -178,6 +319,7 @@ pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
         title,
         default_base_url,
         security,
+        wiring,
     })
 }
 
@@ -734,6 +876,29 @@ pub fn rust_name(name: &str) -> String {
         None => "x".to_owned(),
         Some(c) if c.is_alphabetic() || c == '_' => snake,
         Some(_) => format!("x_{snake}"),
+    }
+}
+
+/// The Rust type name typify gives a component schema (`sanitize` in
+/// Pascal case).
+pub fn type_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let pascal = cleaned.to_pascal_case();
+    match pascal.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if c.is_alphabetic() => pascal,
+        Some(_) => format!("X{pascal}"),
     }
 }
 

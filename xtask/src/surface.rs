@@ -1363,7 +1363,7 @@ paths:
         std::fs::create_dir(dir.path().join("specs")).unwrap();
         let path = dir.path().join("specs/demo.yaml");
         std::fs::write(&path, spec(properties)).unwrap();
-        let files = crate::codegen::generate_crate(dir.path(), &path)?;
+        let (files, _) = crate::codegen::generate_crate(dir.path(), &path)?;
         Ok(files
             .into_iter()
             .find(|file| file.path.ends_with("generated.rs"))
@@ -1433,7 +1433,7 @@ paths:
         std::fs::create_dir(dir.path().join("specs")).unwrap();
         let path = dir.path().join("specs/demo.yaml");
         std::fs::write(&path, required).unwrap();
-        let files = crate::codegen::generate_crate(dir.path(), &path).unwrap();
+        let (files, _) = crate::codegen::generate_crate(dir.path(), &path).unwrap();
         let code = &files
             .iter()
             .find(|f| f.path.ends_with("generated.rs"))

@@ -25,6 +25,7 @@ mod auth;
 mod builder;
 mod call;
 mod context;
+mod glue;
 mod nullable;
 mod open;
 mod path;
@@ -53,5 +54,6 @@ pub use validate::{Field, Invalid, Validate, path_param, path_text};
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.
 pub mod reexports {
+    pub use progenitor_client;
     pub use reqwest;
 }

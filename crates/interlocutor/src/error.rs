@@ -100,17 +100,17 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorCode {
-    /// Twilio's numeric code (e.g. `20404`), documented at `more_info`.
-    Twilio(i64),
-    /// Bird's code (e.g. `InvalidPayload`).
-    Bird(String),
+    /// A numeric code: Twilio's (e.g. `20404`), documented at `more_info`.
+    Number(i64),
+    /// A text code: Bird's (e.g. `ResourceNotFound`).
+    Text(String),
 }
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Twilio(code) => write!(f, "{code}"),
-            Self::Bird(code) => f.write_str(code),
+            Self::Number(code) => write!(f, "{code}"),
+            Self::Text(code) => f.write_str(code),
         }
     }
 }
@@ -125,8 +125,8 @@ pub struct ProviderErrorFields {
     pub details: Option<serde_json::Value>,
 }
 
-/// An API's documented error body. Implemented in this crate for each
-/// API's error type; sealed.
+/// An API's documented error body. Implemented for each API's error type
+/// in `src/apis.rs`, which the generator writes from the spec; sealed.
 pub trait ProviderError: serde::de::DeserializeOwned + serde::Serialize + sealed::Sealed {
     /// `"Twilio"` or `"Bird"`, for messages.
     const PROVIDER: &'static str;
@@ -134,7 +134,8 @@ pub trait ProviderError: serde::de::DeserializeOwned + serde::Serialize + sealed
     fn fields(self) -> ProviderErrorFields;
 }
 
-pub(crate) mod sealed {
+#[doc(hidden)]
+pub mod sealed {
     pub trait Sealed {}
 }
 
@@ -618,71 +619,54 @@ impl std::error::Error for Error {
     }
 }
 
-/// Implements [`ProviderError`] for a Twilio error body (the same shape in
-/// every Twilio API).
-#[cfg(any(
-    feature = "twilio-conversations-v1",
-    feature = "twilio-conversations-v2"
-))]
-macro_rules! twilio_error {
-    ($type:ty) => {
-        impl sealed::Sealed for $type {}
-
-        impl ProviderError for $type {
-            const PROVIDER: &'static str = "Twilio";
-
-            fn fields(self) -> ProviderErrorFields {
-                ProviderErrorFields {
-                    code: self.code.map(|code| ErrorCode::Twilio(code.into())),
-                    message: self.message,
-                    more_info: self.more_info,
-                    details: None,
-                }
-            }
-        }
-    };
+/// The fields of an error body by their wire names, as a spec's
+/// `x-interlocutor.error` block gives them; the generated `ProviderError`
+/// impls read an error body through them.
+#[doc(hidden)]
+pub struct ErrorFieldNames {
+    pub code: Option<&'static str>,
+    pub message: Option<&'static str>,
+    pub more_info: Option<&'static str>,
+    pub details: Option<&'static str>,
 }
 
-/// A value of a generated type parsed from text (`"INACTIVE".parse()`)
-/// that is not one of its values.
-macro_rules! conversion_error {
-    ($type:ty) => {
-        impl From<$type> for Error {
-            fn from(error: $type) -> Self {
-                Error::from(Details {
-                    message: Some(error.to_string()),
-                    ..Details::local(ErrorKind::InvalidRequest)
-                })
-            }
-        }
+/// Reads the fields named by `names` from an error body.
+#[doc(hidden)]
+pub fn fields_from_body(
+    body: &impl serde::Serialize,
+    names: &ErrorFieldNames,
+) -> ProviderErrorFields {
+    let value = serde_json::to_value(body).unwrap_or_default();
+    let get = |name: Option<&str>| {
+        name.and_then(|name| value.get(name))
+            .filter(|v| !v.is_null())
     };
+    ProviderErrorFields {
+        code: get(names.code).and_then(|code| match code {
+            serde_json::Value::Number(number) => number.as_i64().map(ErrorCode::Number),
+            serde_json::Value::String(text) => Some(ErrorCode::Text(text.clone())),
+            _ => None,
+        }),
+        message: get(names.message)
+            .and_then(|m| m.as_str())
+            .map(str::to_owned),
+        more_info: get(names.more_info)
+            .and_then(|m| m.as_str())
+            .map(str::to_owned),
+        details: get(names.details)
+            .filter(|details| details.as_object().is_none_or(|map| !map.is_empty()))
+            .cloned(),
+    }
 }
 
-#[cfg(feature = "twilio-conversations-v2")]
-conversion_error!(interlocutor_twilio_conversations_v2::types::error::ConversionError);
-#[cfg(feature = "twilio-conversations-v1")]
-conversion_error!(interlocutor_twilio_conversations_v1::types::error::ConversionError);
-#[cfg(feature = "bird")]
-conversion_error!(interlocutor_bird_conversations::types::error::ConversionError);
-
-#[cfg(feature = "twilio-conversations-v2")]
-twilio_error!(interlocutor_twilio_conversations_v2::types::TwilioError);
-#[cfg(feature = "twilio-conversations-v1")]
-twilio_error!(interlocutor_twilio_conversations_v1::types::TwilioError);
-
-#[cfg(feature = "bird")]
-impl sealed::Sealed for interlocutor_bird_conversations::types::BirdError {}
-
-#[cfg(feature = "bird")]
-impl ProviderError for interlocutor_bird_conversations::types::BirdError {
-    const PROVIDER: &'static str = "Bird";
-
-    fn fields(self) -> ProviderErrorFields {
-        ProviderErrorFields {
-            code: Some(ErrorCode::Bird(self.code)),
-            message: Some(self.message),
-            more_info: None,
-            details: (!self.details.is_empty()).then_some(serde_json::Value::Object(self.details)),
-        }
+impl Error {
+    /// A value of a generated type parsed from text (`"INACTIVE".parse()`)
+    /// that is not one of its values.
+    #[doc(hidden)]
+    pub fn conversion(message: String) -> Self {
+        Error::from(Details {
+            message: Some(message),
+            ..Details::local(ErrorKind::InvalidRequest)
+        })
     }
 }

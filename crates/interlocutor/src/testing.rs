@@ -38,7 +38,7 @@
 //! let missing = client.patch_conversation_by_id("conv/2", &close).await.unwrap_err();
 //! let missing = Error::from(missing);
 //! assert_eq!(missing.status(), Some(404));
-//! assert_eq!(missing.code(), Some(&ErrorCode::Twilio(20404)));
+//! assert_eq!(missing.code(), Some(&ErrorCode::Number(20404)));
 //!
 //! // What went on the wire:
 //! let requests = transport.requests();

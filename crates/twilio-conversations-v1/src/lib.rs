@@ -5,69 +5,19 @@
 //! Most users reach it through the `interlocutor` crate, which re-exports it
 //! and adds credential helpers and a flat error type. `Client::builder` is
 //! the way in: it checks the credentials and base URL once. The client's
-//! `ClientHooks` hand each request to `interlocutor_runtime::Context`, which
-//! adds auth and `User-Agent`, retries, and bounds the response size.
+//! hooks hand each request to `interlocutor_runtime::Context`, which adds
+//! auth and `User-Agent`, retries, and bounds the response size.
 
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
 
-// The impls below come from a template; rustfmt is kept off them so that
-// `cargo fmt --check` never depends on what a spec's names look like.
-
+// The builder, `ApiClient` and hook impls, written once in the runtime.
 #[rustfmt::skip]
-impl Client {
-    #[doc = "Starts building a client for the production base URL (`https://conversations.twilio.com`); override it with `base_url`."]
-    pub fn builder(
-        credentials: ::interlocutor_runtime::Credentials,
-    ) -> ::interlocutor_runtime::ClientBuilder<Self> {
-        ::interlocutor_runtime::ClientBuilder::new(credentials)
-    }
-}
-
-#[rustfmt::skip]
-impl ::interlocutor_runtime::ApiClient for Client {
-    const API: &'static str = "interlocutor-twilio-conversations-v1";
-    const DEFAULT_BASE_URL: &'static str = "https://conversations.twilio.com";
-    const SECURITY: ::interlocutor_runtime::SecurityScheme = ::interlocutor_runtime::SecurityScheme::Basic;
-
-    fn from_parts(
-        base_url: &str,
-        http: ::reqwest::Client,
-        context: ::interlocutor_runtime::Context,
-    ) -> Self {
-        Self::new_with_client(base_url, http, context)
-    }
-}
-
-#[rustfmt::skip]
-impl ::progenitor_client::ClientHooks<::interlocutor_runtime::Context> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut ::reqwest::Request,
-        _info: &::progenitor_client::OperationInfo,
-    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-        ::progenitor_client::ClientInfo::inner(self).prepare(request).map_err(::progenitor_client::Error::InvalidRequest)
-    }
-
-    async fn exec(
-        &self,
-        request: ::reqwest::Request,
-        info: &::progenitor_client::OperationInfo,
-    ) -> ::reqwest::Result<::reqwest::Response> {
-        let client = ::progenitor_client::ClientInfo::client(self);
-        ::progenitor_client::ClientInfo::inner(self).execute(client, request, info.operation_id).await
-    }
-
-    async fn post<E>(
-        &self,
-        result: &::reqwest::Result<::reqwest::Response>,
-        _info: &::progenitor_client::OperationInfo,
-    ) -> ::std::result::Result<(), ::progenitor_client::Error<E>> {
-        match ::progenitor_client::ClientInfo::inner(self).check(result) {
-            Some(response) => Err(::progenitor_client::Error::UnexpectedResponse(response)),
-            None => Ok(()),
-        }
-    }
+::interlocutor_runtime::api_client! {
+    client: Client,
+    api: "interlocutor-twilio-conversations-v1",
+    base_url: "https://conversations.twilio.com",
+    security: ::interlocutor_runtime::SecurityScheme::Basic,
 }

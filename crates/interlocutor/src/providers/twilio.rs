@@ -1,4 +1,5 @@
-//! Twilio: credentials and the two Conversations APIs.
+//! Twilio's credentials and regions, beside the generated clients in
+//! `interlocutor::twilio` (see `src/apis.rs`, generated).
 //!
 //! Twilio authenticates every API with HTTP Basic: an API Key SID and
 //! secret (recommended for production) or an Account SID and Auth Token.
@@ -6,14 +7,6 @@
 use interlocutor_runtime::{BuildError, CredentialError, Credentials};
 
 use crate::env::{Lookup, process_env, required};
-
-/// Conversations v2 (Conversation Orchestrator): `PATCH /v2/Conversations/{Sid}`.
-#[cfg(feature = "twilio-conversations-v2")]
-pub use interlocutor_twilio_conversations_v2 as conversations_v2;
-
-/// Conversations v1: `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`.
-#[cfg(feature = "twilio-conversations-v1")]
-pub use interlocutor_twilio_conversations_v1 as conversations_v1;
 
 /// Environment variables Twilio's own libraries read.
 pub const ACCOUNT_SID_VAR: &str = "TWILIO_ACCOUNT_SID";

@@ -1,13 +1,11 @@
-//! Bird: credentials and the Conversations API.
+//! Bird's credentials, beside the generated client in `interlocutor::bird`
+//! (see `src/apis.rs`, generated).
 //!
 //! Bird authenticates with `Authorization: AccessKey <key>`.
 
 use interlocutor_runtime::{CredentialError, Credentials};
 
 use crate::env::{Lookup, process_env, required};
-
-/// Bird Conversations: `PATCH /workspaces/{workspaceId}/conversations/{conversationId}`.
-pub use interlocutor_bird_conversations as conversations;
 
 /// The environment variable [`from_env`] reads.
 pub const ACCESS_KEY_VAR: &str = "BIRD_ACCESS_KEY";
