@@ -384,15 +384,17 @@ impl Target {
                 .base_url(base_url)
                 .build()
                 .expect("a v2 client");
-            let patch = conversations_v2::types::ConversationPatch::new()
-                .name("Support Chat")
-                .status(conversations_v2::types::ConversationStatus::Inactive);
+            let patch = Arc::new(
+                conversations_v2::types::ConversationPatch::new()
+                    .name("Support Chat")
+                    .status(conversations_v2::types::ConversationStatus::Inactive),
+            );
             Arc::new(move || {
                 let client = client.clone();
-                let patch = patch.clone();
+                let patch = Arc::clone(&patch);
                 Box::pin(async move {
                     let conversation = client
-                        .patch_conversation_by_id("conv_1", &patch)
+                        .patch_conversation_by_id("conv_1", &*patch)
                         .await
                         .expect("the v2 call succeeds");
                     std::hint::black_box(conversation);
@@ -428,6 +430,7 @@ impl Target {
                         .send()
                         .await
                         .expect("the hand-written v2 call succeeds");
+                    let response = response.error_for_status().expect("a success status");
                     let bytes = response.bytes().await.expect("a body");
                     let conversation: plain::V2Conversation =
                         serde_json::from_slice(&bytes).expect("decodes");
@@ -448,15 +451,17 @@ impl Target {
                 .base_url(base_url)
                 .build()
                 .expect("a v1 client");
-            let update = conversations_v1::types::UpdateUserConversationRequest::new()
-                .notification_level(conversations_v1::types::NotificationLevel::Muted)
-                .last_read_message_index(42);
+            let update = Arc::new(
+                conversations_v1::types::UpdateUserConversationRequest::new()
+                    .notification_level(conversations_v1::types::NotificationLevel::Muted)
+                    .last_read_message_index(42),
+            );
             Arc::new(move || {
                 let client = client.clone();
-                let update = update.clone();
+                let update = Arc::clone(&update);
                 Box::pin(async move {
                     let read = client
-                        .update_user_conversation("US1", "CH1", &update)
+                        .update_user_conversation("US1", "CH1", &*update)
                         .await
                         .expect("the v1 call succeeds");
                     std::hint::black_box(read);
@@ -493,6 +498,7 @@ impl Target {
                         .send()
                         .await
                         .expect("the hand-written v1 call succeeds");
+                    let response = response.error_for_status().expect("a success status");
                     let bytes = response.bytes().await.expect("a body");
                     let read: plain::V1UserConversation =
                         serde_json::from_slice(&bytes).expect("decodes");
@@ -515,15 +521,17 @@ impl Target {
             .base_url(base_url)
             .build()
             .expect("a Bird client");
-            let update = bird::conversations::types::ConversationUpdate::new()
-                .name("new name")
-                .visibility(bird::conversations::types::ConversationVisibility::Private);
+            let update = Arc::new(
+                bird::conversations::types::ConversationUpdate::new()
+                    .name("new name")
+                    .visibility(bird::conversations::types::ConversationVisibility::Private),
+            );
             Arc::new(move || {
                 let client = client.clone();
-                let update = update.clone();
+                let update = Arc::clone(&update);
                 Box::pin(async move {
                     let conversation = client
-                        .update_conversation(WORKSPACE, CONVERSATION, &update)
+                        .update_conversation(WORKSPACE, CONVERSATION, &*update)
                         .await
                         .expect("the Bird call succeeds");
                     std::hint::black_box(conversation);
@@ -563,6 +571,7 @@ impl Target {
                         .send()
                         .await
                         .expect("the hand-written Bird call succeeds");
+                    let response = response.error_for_status().expect("a success status");
                     let bytes = response.bytes().await.expect("a body");
                     let conversation: plain::BirdConversation =
                         serde_json::from_slice(&bytes).expect("decodes");

@@ -1,6 +1,6 @@
 //! Faults a hostile review found, one test each; every one of them failed
-//! before its fix. (The proxy rule is in `proxy.rs`, which sets process
-//! environment variables and so runs in a binary of its own.)
+//! before its fix. (The proxy rule is in `proxy.rs`, whose client runs in a
+//! child process with the proxy variables set.)
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -413,4 +413,75 @@ async fn metadata_keys_are_checked_before_sending() {
         .await
         .unwrap();
     assert_eq!(transport.requests().len(), 1);
+}
+
+// 3 (again). A body that breaks off after the status and headers keeps
+//    them: the 503 is still retried, and the final error has its status
+//    and request id.
+
+#[tokio::test]
+async fn a_body_that_breaks_off_keeps_the_status_and_request_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0_u32));
+    let counter = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            *counter.lock().unwrap() += 1;
+            let mut buffer = [0_u8; 8192];
+            let _ = stream.read(&mut buffer).await;
+            let _ = stream
+                .write_all(
+                    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                      twilio-request-id: RQtrunc\r\ncontent-length: 1000\r\n\r\n{\"code\":",
+                )
+                .await;
+            // Closed with 992 bytes of the body still owed.
+        }
+    });
+    let client = conversations_v2::Client::builder(credentials())
+        .base_url(base_url)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .base_delay(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let error = Error::from(
+        client
+            .patch_conversation_by_id("conv_1", patch())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.status(), Some(503), "{error:?}");
+    assert_eq!(error.request_id(), Some("RQtrunc"));
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(error.is_retryable());
+    assert_eq!(error.headers().unwrap()["content-type"], "application/json");
+    assert_eq!(*connections.lock().unwrap(), 2, "the 503 was retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_instant_zero_wait_is_slowed_to_the_floor() {
+    // A server that answers 429 with `Retry-After: 0` at once, forever:
+    // without the 10 ms floor the client would make every allowed attempt
+    // in no time; with it, the 500 ms budget allows 51.
+    let transport = TestTransport::new();
+    for _ in 0..1_000 {
+        transport.push(
+            ScriptedResponse::json(429, &TWILIO_V2.example("429")).header("retry-after", "0"),
+        );
+    }
+    let client = v2(
+        &transport,
+        RetryPolicy::default()
+            .max_attempts(1_000)
+            .budget(Duration::from_millis(500)),
+    );
+    let started = tokio::time::Instant::now();
+    let _ = client.patch_conversation_by_id("conv_1", patch()).await;
+    assert_eq!(transport.requests().len(), 51);
+    assert_eq!(started.elapsed(), Duration::from_millis(500));
 }

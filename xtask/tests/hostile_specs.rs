@@ -190,7 +190,9 @@ fn spec_text_cannot_inject_toml_or_rust() {
     assert!(functions.is_empty(), "injected functions: {functions:?}");
     // (A URL with white space is refused outright; quotes are data.)
     assert!(
-        lib.contains(r#"const DEFAULT_BASE_URL: &'static str = "https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"";"#),
+        lib.contains(
+            r#"base_url: "https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"","#
+        ),
         "{lib}"
     );
 }

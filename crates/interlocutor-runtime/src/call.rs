@@ -56,11 +56,3 @@ pub async fn decode<T: DeserializeOwned, E>(
         }
     }
 }
-
-impl Response<()> {
-    /// A response whose body is not read (no content).
-    pub fn empty(mut response: reqwest::Response) -> Self {
-        let status = response.status();
-        Self::from_parts((), status, std::mem::take(response.headers_mut()))
-    }
-}

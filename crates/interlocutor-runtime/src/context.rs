@@ -50,6 +50,14 @@ const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
 #[derive(Clone, Debug)]
 pub struct RawBody(pub Bytes);
 
+/// Set as a response extension when the connection broke while the body
+/// was read, after the status and headers had arrived: the error keeps them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyBroken {
+    /// What the transport said, causes included.
+    pub message: String,
+}
+
 /// Set as a response extension when the body was over the size limit and
 /// was not read; the `post` hook turns such a response into an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +157,11 @@ impl Context {
         let Ok(response) = result else {
             return None;
         };
-        let too_large = response.extensions().get::<BodyTooLarge>().copied()?;
+        let too_large = response.extensions().get::<BodyTooLarge>().copied();
+        let broken = response.extensions().get::<BodyBroken>().cloned();
+        if too_large.is_none() && broken.is_none() {
+            return None;
+        }
         let mut copy = assemble(
             response.status(),
             response.version(),
@@ -157,7 +169,12 @@ impl Context {
             response.url().clone(),
             Bytes::new(),
         );
-        copy.extensions_mut().insert(too_large);
+        if let Some(too_large) = too_large {
+            copy.extensions_mut().insert(too_large);
+        }
+        if let Some(broken) = broken {
+            copy.extensions_mut().insert(broken);
+        }
         Some(reqwest::Response::from(copy))
     }
 
@@ -201,7 +218,13 @@ struct Received {
     version: Version,
     headers: HeaderMap,
     url: url::Url,
-    body: Result<Bytes, BodyTooLarge>,
+    body: Result<Bytes, Unread>,
+}
+
+/// Why a body is not there.
+enum Unread {
+    TooLarge(BodyTooLarge),
+    Broken(BodyBroken),
 }
 
 impl Received {
@@ -212,7 +235,7 @@ impl Received {
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
         let url = response.url().clone();
-        let too_large = Err(BodyTooLarge { limit });
+        let too_large = Err(Unread::TooLarge(BodyTooLarge { limit }));
         if response
             .content_length()
             .is_some_and(|length| length > limit as u64)
@@ -230,7 +253,28 @@ impl Received {
         let mut first: Option<Bytes> = None;
         let mut joined: Vec<u8> = Vec::new();
         let mut length = 0;
-        while let Some(chunk) = response.chunk().await? {
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // The status and headers arrived: keep them.
+                Err(error) => {
+                    let mut message = error.to_string();
+                    let mut source = std::error::Error::source(&error);
+                    while let Some(cause) = source {
+                        message.push_str(": ");
+                        message.push_str(&cause.to_string());
+                        source = cause.source();
+                    }
+                    return Ok(Self {
+                        status,
+                        version,
+                        headers,
+                        url,
+                        body: Err(Unread::Broken(BodyBroken { message })),
+                    });
+                }
+            };
             length += chunk.len();
             if length > limit {
                 return Ok(Self {
@@ -278,15 +322,18 @@ impl Received {
                 };
                 (sent, Ok(RawBody(raw)))
             }
-            Err(too_large) => (Bytes::new(), Err(too_large)),
+            Err(unread) => (Bytes::new(), Err(unread)),
         };
         let mut response = assemble(status, version, headers, url, sent);
         match extension {
             Ok(raw) => {
                 response.extensions_mut().insert(raw);
             }
-            Err(too_large) => {
+            Err(Unread::TooLarge(too_large)) => {
                 response.extensions_mut().insert(too_large);
+            }
+            Err(Unread::Broken(broken)) => {
+                response.extensions_mut().insert(broken);
             }
         }
         reqwest::Response::from(response)

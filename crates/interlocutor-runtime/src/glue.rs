@@ -24,10 +24,10 @@ macro_rules! api_client {
     ) => {
         impl $client {
             #[doc = concat!(
-                        "Starts building a client for the production base URL (`",
-                        $base_url,
-                        "`); override it with `base_url`."
-                    )]
+                                "Starts building a client for the production base URL (`",
+                                $base_url,
+                                "`); override it with `base_url`."
+                            )]
             pub fn builder(credentials: $crate::Credentials) -> $crate::ClientBuilder<Self> {
                 $crate::ClientBuilder::new(credentials)
             }

@@ -162,10 +162,34 @@ impl<T: Serialize> Serialize for FormNullable<T> {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for FormNullable<T> {
-    /// Reads `null` as [`FormNullable::Null`], as [`Nullable`] does: the
-    /// empty-value form exists only on the wire of a request.
+    /// Reads `null`, and the empty string a `FormNullable::Null` is written
+    /// as, as [`FormNullable::Null`], so a request body round-trips through
+    /// JSON. (For a text value, an empty string is Twilio's null anyway.)
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Self::from)
+        #[derive(Deserialize)]
+        #[serde(untagged, bound(deserialize = "T: Deserialize<'de>"))]
+        enum Repr<T> {
+            Empty(EmptyString),
+            Value(T),
+        }
+        Ok(match Option::<Repr<T>>::deserialize(deserializer)? {
+            None | Some(Repr::Empty(_)) => Self::Null,
+            Some(Repr::Value(value)) => Self::Value(value),
+        })
+    }
+}
+
+/// Only `""`.
+struct EmptyString;
+
+impl<'de> Deserialize<'de> for EmptyString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        if text.is_empty() {
+            Ok(Self)
+        } else {
+            Err(serde::de::Error::custom("not an empty string"))
+        }
     }
 }
 
@@ -298,6 +322,13 @@ mod tests {
         assert_eq!(read("{}"), None);
         let index: FormNullable<i64> = serde_json::from_str("null").unwrap();
         assert_eq!(index, FormNullable::Null);
+        // What `Null` is written as reads back as `Null`.
+        let written = serde_json::to_string(&FormNullable::<i64>::Null).unwrap();
+        assert_eq!(written, r#""""#);
+        let index: FormNullable<i64> = serde_json::from_str(&written).unwrap();
+        assert_eq!(index, FormNullable::Null);
+        let index: FormNullable<i64> = serde_json::from_str("42").unwrap();
+        assert_eq!(index, FormNullable::Value(42));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use interlocutor_runtime::{
-    BodyTooLarge, BuildError, CredentialError, DecodeError, ErrorBody, Invalid, RawBody,
-    is_retryable_status,
+    BodyBroken, BodyTooLarge, BuildError, CredentialError, DecodeError, ErrorBody, Invalid,
+    RawBody, is_retryable_status,
 };
 use progenitor_client::Error as ClientError;
 use reqwest::header::HeaderMap;
@@ -62,6 +62,7 @@ struct Details {
     more_info: Option<String>,
     details: Option<serde_json::Value>,
     request_id: Option<String>,
+    headers: Option<HeaderMap>,
     raw_body: Option<String>,
     retryable: bool,
     /// For a transport error, what failed in a few words.
@@ -158,6 +159,7 @@ impl Details {
             more_info: None,
             details: None,
             request_id: None,
+            headers: None,
             raw_body: None,
             retryable: false,
             transport_failure: None,
@@ -177,8 +179,8 @@ impl Error {
         self.0.provider
     }
 
-    /// The HTTP status, when a response arrived. (A success whose JSON has
-    /// the wrong shape is reported by progenitor without its status.)
+    /// The HTTP status, when a response arrived (whatever its body was, or
+    /// even if the connection broke while the body was read).
     pub fn status(&self) -> Option<u16> {
         self.0.status
     }
@@ -222,6 +224,12 @@ impl Error {
         self.0.request_id.as_deref()
     }
 
+    /// The response headers exactly as the server sent them (`Retry-After`
+    /// of a final 429, `Location` of a 3xx), when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.0.headers.as_ref()
+    }
+
     /// The response body as received, when it was not the documented shape.
     pub fn raw_body(&self) -> Option<&str> {
         self.0.raw_body.as_deref()
@@ -243,6 +251,7 @@ impl Details {
         self.status = Some(status);
         self.retryable = is_retryable_status(status);
         self.request_id = interlocutor_runtime::request_id(headers).map(str::to_owned);
+        self.headers = Some(headers.clone());
         self
     }
 
@@ -288,6 +297,16 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
                 let status = response.status().as_u16();
                 let base = Details::new(ErrorKind::UnexpectedResponse, provider)
                     .with_response(status, response.headers());
+                if let Some(BodyBroken { message }) = response.extensions().get() {
+                    // Calling again is safe (the operations set values).
+                    return Error::from(Details {
+                        kind: ErrorKind::Transport,
+                        message: Some(message.clone()),
+                        transport_failure: Some("the response broke off"),
+                        retryable: true,
+                        ..base
+                    });
+                }
                 if let Some(BodyTooLarge { limit }) = response.extensions().get() {
                     return Error::from(Details {
                         kind: ErrorKind::ResponseTooLarge,

@@ -1,0 +1,185 @@
+//! Adding an API is one spec file and one command: a fourth spec dropped
+//! into a scratch copy of the workspace, `cargo xtask generate`, and the
+//! facade built with the new feature reaches the client as
+//! `interlocutor::<provider>::<module>::Client`, its errors converting into
+//! `interlocutor::Error`, with no other edit.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits below the root")
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A small JSON API with no `x-interlocutor` block: everything the facade
+/// needs comes from the file name (`acme-tickets`) and the error schema.
+const ACME: &str = r#"
+openapi: 3.0.3
+info: {title: Acme Tickets, version: '1'}
+servers: [{url: 'https://api.acme.example'}]
+security: [{token: []}]
+paths:
+  /tickets/{ticketId}:
+    patch:
+      operationId: UpdateTicket
+      parameters:
+        - {name: ticketId, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/TicketPatch'}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Ticket'}
+        '404':
+          description: Not found
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/AcmeError'}
+components:
+  securitySchemes:
+    token: {type: http, scheme: Bearer}
+  schemas:
+    TicketPatch:
+      type: object
+      properties:
+        title: {type: string, nullable: true, maxLength: 80}
+    Ticket:
+      type: object
+      properties:
+        id: {type: string}
+        title: {type: string, nullable: true}
+    AcmeError:
+      type: object
+      properties:
+        code: {type: string}
+        message: {type: string}
+"#;
+
+const PROGRAM: &str = r#"
+use interlocutor::acme::tickets::{Client, types};
+use interlocutor::testing::{ScriptedResponse, TestTransport};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> interlocutor::Result<()> {
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::json(404, &interlocutor::serde_json::json!({
+        "code": "TicketNotFound", "message": "No such ticket",
+    })));
+    let credentials = interlocutor::Credentials::token("t0ken", "token")?;
+    let client = Client::builder(credentials).transport(transport.clone()).build()?;
+    let error = client
+        .update_ticket("T-1", types::TicketPatch::new().title("Printer on fire"))
+        .await
+        .unwrap_err();
+    let error = interlocutor::Error::from(error);
+    println!("{error}");
+    println!("{:?}", error.code());
+    println!("{}", transport.requests()[0].body_text().unwrap());
+    Ok(())
+}
+"#;
+
+#[test]
+fn a_fourth_spec_is_one_file_and_one_command() {
+    let root = workspace_root();
+    let scratch = tempfile::tempdir().unwrap();
+    let work = scratch.path();
+    copy_dir(&root.join("specs"), &work.join("specs"));
+    copy_dir(&root.join("crates"), &work.join("crates"));
+    std::fs::copy(root.join("README.md"), work.join("README.md")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
+            r#"members = ["crates/*", "program"]"#,
+        );
+    std::fs::write(work.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
+
+    // The one file, and the one command.
+    std::fs::write(work.join("specs/acme-tickets.yaml"), ACME).unwrap();
+    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--root"])
+        .arg(work)
+        .output()
+        .unwrap();
+    assert!(
+        generate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&generate.stdout);
+    assert!(
+        stdout.contains("wrote crates/acme-tickets/src/lib.rs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrote crates/interlocutor/Cargo.toml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrote crates/interlocutor/src/apis.rs"),
+        "{stdout}"
+    );
+    // What is generated is what `--check` guards.
+    let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--check", "--root"])
+        .arg(work)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    std::fs::write(
+        work.join("program/Cargo.toml"),
+        "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
+         interlocutor = { path = \"../crates/interlocutor\", default-features = false, \
+         features = [\"acme-tickets\", \"testing\"] }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
+    let run = Command::new(env!("CARGO"))
+        .current_dir(work)
+        .args(["run", "--quiet", "--package", "program"])
+        .env("CARGO_TARGET_DIR", root.join("target/user-crates"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let output = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        output,
+        "Acme error TicketNotFound (HTTP 404): No such ticket\n\
+         Some(Text(\"TicketNotFound\"))\n\
+         {\"title\":\"Printer on fire\"}\n"
+    );
+}
