@@ -23,8 +23,9 @@
 //!   parameter; the body by value or by reference; and returns the runtime's
 //!   `Response<T>`, whose status and request id do not collide with the
 //!   body's fields. progenitor's own method stays, private, as
-//!   `raw_<name>`, its success arms pointed at the runtime's `decode`, which
-//!   keeps the status of a response whose body does not decode.
+//!   `raw_<name>`, its success arms pointed at the runtime's
+//!   `Context::decode`, which keeps the status of a response whose body
+//!   does not decode.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -742,9 +743,9 @@ fn wrapper(
     Ok((wrapper, body_type))
 }
 
-/// Points progenitor's success arms at the runtime's `decode`, which keeps
-/// the status, headers and URL of a body that does not decode and reads
-/// the body the runtime already holds; other success arms (no content, a
+/// Points progenitor's success arms at the runtime's `Context::decode`,
+/// which reads the body once, bounded, and keeps the status, headers and
+/// URL of a body that does not decode; other success arms (no content, a
 /// stream) are wrapped into a `Response`. Error arms stay progenitor's.
 struct SuccessArms {
     runtime: Ident,
@@ -759,7 +760,11 @@ impl VisitMut for SuccessArms {
             .unwrap_or(&body);
         let runtime = &self.runtime;
         if bare == "ResponseValue :: from_response (response) . await" {
-            *arm.body = syn::parse_quote!(::#runtime::decode(response).await);
+            *arm.body = syn::parse_quote!(
+                ::progenitor_client::ClientInfo::inner(self)
+                    .decode(response)
+                    .await
+            );
         } else if body.contains("ResponseValue") && !body.contains("ErrorResponse") {
             let original = &arm.body;
             *arm.body = syn::parse_quote!((#original).map(::#runtime::Response::from));

@@ -114,23 +114,23 @@ impl Context {
             } else {
                 None
             };
-            let outcome = self.send_once(http, request).await;
+            let outcome = self.send(http, request).await;
             let (reason, server_wait) = match &outcome {
                 Err(error) if error.is_connect() => (RetryReason::Connect, None),
-                Ok(received) if is_retryable_status(received.status.as_u16()) => (
-                    RetryReason::Status(received.status.as_u16()),
-                    retry_after(&received.headers, SystemTime::now()),
+                Ok(response) if is_retryable_status(response.status().as_u16()) => (
+                    RetryReason::Status(response.status().as_u16()),
+                    retry_after(response.headers(), SystemTime::now()),
                 ),
-                _ => return outcome.map(Received::into_response),
+                _ => return self.finish(outcome?).await,
             };
             let Some(next) = spare else {
-                return outcome.map(Received::into_response);
+                return self.finish(outcome?).await;
             };
             let wait = self.retry.wait(attempt, server_wait);
             // The budget bounds the whole call: a retry whose wait would
             // end past it is not made, however short the wait.
             if !self.retry.fits_budget(started.elapsed(), wait) {
-                return outcome.map(Received::into_response);
+                return self.finish(outcome?).await;
             }
             if let Some(observer) = &self.on_retry {
                 (observer.0)(&RetryEvent {
@@ -144,6 +144,96 @@ impl Context {
             tokio::time::sleep(wait).await;
             request = next;
             attempt += 1;
+        }
+    }
+
+    /// The response handed to progenitor. A success goes as it came, its
+    /// body unread: [`Context::decode`] reads it, bounded, once. Anything
+    /// else is read here, bounded, and rebuilt with its body as JSON progenitor
+    /// can decode (see [`crate::ErrorBody`]) and the raw bytes beside it.
+    async fn finish(&self, response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Received::read(response, self.max_response_bytes)
+            .await
+            .map(Received::into_response)
+    }
+
+    /// Reads a success body, at most the size limit, and decodes it into
+    /// `T`. A body that is too large, breaks off or does not decode (empty,
+    /// truncated, HTML, the wrong shape) is returned as
+    /// `Error::UnexpectedResponse` with the status, headers and URL the
+    /// server sent, the raw body ([`RawBody`]) and why ([`BodyTooLarge`],
+    /// [`BodyBroken`], [`crate::DecodeError`]). Generated success arms call
+    /// it in place of progenitor's `ResponseValue::from_response`.
+    pub async fn decode<T: serde::de::DeserializeOwned, E>(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<crate::Response<T>, progenitor_client::Error<E>> {
+        let limit = self.max_response_bytes;
+        let unexpected = |response: &reqwest::Response, body: Bytes| {
+            assemble(
+                response.status(),
+                response.version(),
+                response.headers().clone(),
+                response.url().clone(),
+                body,
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            let mut copy = unexpected(&response, Bytes::new());
+            copy.extensions_mut().insert(BodyTooLarge { limit });
+            return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
+        }
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut length = 0;
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(error) => {
+                    let mut copy = unexpected(&response, Bytes::new());
+                    copy.extensions_mut().insert(BodyBroken {
+                        message: error_chain(&error),
+                    });
+                    return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
+                }
+            };
+            length += chunk.len();
+            if length > limit {
+                let mut copy = unexpected(&response, Bytes::new());
+                copy.extensions_mut().insert(BodyTooLarge { limit });
+                return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                None => joined.extend_from_slice(&chunk),
+                Some(earlier) => {
+                    joined.reserve(length);
+                    joined.extend_from_slice(&earlier);
+                    joined.extend_from_slice(&chunk);
+                }
+            }
+        }
+        let raw = first.unwrap_or_else(|| Bytes::from(joined));
+        match serde_json::from_slice(&raw) {
+            Ok(body) => {
+                let status = response.status();
+                let headers = std::mem::take(response.headers_mut());
+                Ok(crate::Response::from_parts(body, status, headers))
+            }
+            Err(error) => {
+                let mut copy = unexpected(&response, raw.clone());
+                copy.extensions_mut().insert(RawBody(raw));
+                copy.extensions_mut()
+                    .insert(crate::DecodeError(std::sync::Arc::new(error)));
+                Err(progenitor_client::Error::UnexpectedResponse(copy.into()))
+            }
         }
     }
 
@@ -178,18 +268,29 @@ impl Context {
         Some(reqwest::Response::from(copy))
     }
 
-    async fn send_once(
+    async fn send(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
-    ) -> reqwest::Result<Received> {
-        let response = match &self.transport {
-            Transport::Http => http.execute(request).await?,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.transport {
+            Transport::Http => http.execute(request).await,
             #[cfg(feature = "testing")]
-            Transport::Test(transport) => transport.respond(&request).await,
-        };
-        Received::read(response, self.max_response_bytes).await
+            Transport::Test(transport) => Ok(transport.respond(&request).await),
+        }
     }
+}
+
+/// `error: cause: root cause`.
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// A response made of its parts, reporting the URL it came from (reqwest
@@ -259,19 +360,14 @@ impl Received {
                 Ok(None) => break,
                 // The status and headers arrived: keep them.
                 Err(error) => {
-                    let mut message = error.to_string();
-                    let mut source = std::error::Error::source(&error);
-                    while let Some(cause) = source {
-                        message.push_str(": ");
-                        message.push_str(&cause.to_string());
-                        source = cause.source();
-                    }
                     return Ok(Self {
                         status,
                         version,
                         headers,
                         url,
-                        body: Err(Unread::Broken(BodyBroken { message })),
+                        body: Err(Unread::Broken(BodyBroken {
+                            message: error_chain(&error),
+                        })),
                     });
                 }
             };

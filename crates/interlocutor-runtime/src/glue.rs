@@ -24,10 +24,10 @@ macro_rules! api_client {
     ) => {
         impl $client {
             #[doc = concat!(
-                                "Starts building a client for the production base URL (`",
-                                $base_url,
-                                "`); override it with `base_url`."
-                            )]
+                                        "Starts building a client for the production base URL (`",
+                                        $base_url,
+                                        "`); override it with `base_url`."
+                                    )]
             pub fn builder(credentials: $crate::Credentials) -> $crate::ClientBuilder<Self> {
                 $crate::ClientBuilder::new(credentials)
             }
@@ -64,9 +64,13 @@ macro_rules! api_client {
                 info: &$crate::reexports::progenitor_client::OperationInfo,
             ) -> $crate::reexports::reqwest::Result<$crate::reexports::reqwest::Response> {
                 let client = $crate::reexports::progenitor_client::ClientInfo::client(self);
-                $crate::reexports::progenitor_client::ClientInfo::inner(self)
-                    .execute(client, request, info.operation_id)
-                    .await
+                // Boxed: the retry loop's state is kilobytes, and every
+                // future that awaits it would otherwise carry (and copy) it.
+                ::std::boxed::Box::pin(
+                    $crate::reexports::progenitor_client::ClientInfo::inner(self)
+                        .execute(client, request, info.operation_id),
+                )
+                .await
             }
 
             async fn post<E>(

@@ -41,7 +41,7 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
-pub use call::{DecodeError, decode};
+pub use call::DecodeError;
 pub use context::{BodyBroken, BodyTooLarge, Context, RawBody};
 pub use nullable::{FormNullable, FormRepeated, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};

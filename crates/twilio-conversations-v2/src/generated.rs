@@ -1652,7 +1652,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ::interlocutor_runtime::decode(response).await,
+            200u16 => ::progenitor_client::ClientInfo::inner(self).decode(response).await,
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
