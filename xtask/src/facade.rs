@@ -146,6 +146,18 @@ fn manifest(template: &str, apis: &[Api], version: &str) -> Result<String, Strin
             );
         }
     }
+    default.push("rustls".to_owned());
+    let schemars: Vec<String> = std::iter::once("\"interlocutor-runtime/schemars\"".to_owned())
+        .chain(
+            apis.iter()
+                .map(|api| format!("\"{}?/schemars\"", api.crate_name)),
+        )
+        .collect();
+    let _ = writeln!(
+        features,
+        "# `JsonSchema` for every request and response type.\nschemars = [{}]",
+        schemars.join(", ")
+    );
     let default: Vec<String> = default.iter().map(|f| format!("{f:?}")).collect();
     let features = format!("default = [{}]\n{features}", default.join(", "));
     let dependencies: String = apis

@@ -224,12 +224,22 @@ fn newtype_structs(items: &[Item]) -> BTreeMap<String, Type> {
 
 fn mark_non_exhaustive(items: &mut [Item]) {
     for item in items {
-        let attrs = match item {
-            Item::Struct(item) if matches!(item.fields, Fields::Named(_)) => &mut item.attrs,
-            Item::Enum(item) => &mut item.attrs,
+        let (attrs, named) = match item {
+            Item::Struct(item) => {
+                let named = matches!(item.fields, Fields::Named(_));
+                (&mut item.attrs, named)
+            }
+            Item::Enum(item) => (&mut item.attrs, true),
             _ => continue,
         };
-        attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        if named {
+            attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+        // `JsonSchema` only with the crate's `schemars` feature: schemars
+        // and its derive are not compiled into every build.
+        attrs.push(syn::parse_quote!(
+            #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+        ));
     }
 }
 

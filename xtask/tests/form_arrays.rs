@@ -116,7 +116,7 @@ fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
         "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
          interlocutor-fixture-form-arrays = { path = \"../crates/fixture-form-arrays\" }\n\
          interlocutor-runtime = { workspace = true, features = [\"testing\"] }\n\
-         serde_json.workspace = true\ntokio.workspace = true\n",
+         serde_json.workspace = true\ntokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
     )
     .unwrap();
     std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();

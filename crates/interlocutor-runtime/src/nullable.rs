@@ -14,11 +14,11 @@
 //! The generator picks the type from the request's media type, so a user
 //! only ever sees the one that is right for the endpoint.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 
-use schemars::JsonSchema;
-use schemars::r#gen::SchemaGenerator;
-use schemars::schema::Schema;
+#[cfg(feature = "schemars")]
+use schemars::{JsonSchema, r#gen::SchemaGenerator, schema::Schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! nullable_type {
@@ -76,6 +76,7 @@ macro_rules! nullable_type {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl<T: JsonSchema> JsonSchema for $name<T> {
             fn schema_name() -> String {
                 format!("Nullable_{}", T::schema_name())

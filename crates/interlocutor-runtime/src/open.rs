@@ -1,12 +1,12 @@
 //! Response types that survive tomorrow's API: enum values this client does
 //! not know yet, and error bodies that are not the documented shape.
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 
-use schemars::JsonSchema;
-use schemars::r#gen::SchemaGenerator;
-use schemars::schema::Schema;
+#[cfg(feature = "schemars")]
+use schemars::{JsonSchema, r#gen::SchemaGenerator, schema::Schema};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -122,6 +122,7 @@ impl<T: DeserializeOwned> serde::de::Visitor<'_> for OpenVisitor<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for Open<T> {
     fn schema_name() -> String {
         format!("Open_{}", T::schema_name())
@@ -185,6 +186,7 @@ impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for ErrorBody<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for ErrorBody<T> {
     fn schema_name() -> String {
         format!("ErrorBody_{}", T::schema_name())

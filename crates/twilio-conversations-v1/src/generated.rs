@@ -18,10 +18,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationState {
         #[serde(rename = "inactive")]
         Inactive,
@@ -79,10 +79,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum NotificationLevel {
         #[serde(rename = "default")]
         Default,
@@ -126,15 +126,9 @@ pub mod types {
         }
     }
     ///The error body Twilio returns with every 4xx and 5xx response.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TwilioError {
         ///Twilio-specific error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -150,15 +144,9 @@ pub mod types {
         pub status: ::std::option::Option<i32>,
     }
     ///The fields of a User Conversation to change, sent form-encoded. Leave a field out to keep its value.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct UpdateUserConversationRequest {
         ///The index of the last Message in the Conversation that the Participant has read. Null (sent as an empty value) clears it.
@@ -189,15 +177,9 @@ pub mod types {
         pub notification_level: ::std::option::Option<NotificationLevel>,
     }
     ///A conversation of the user belonging to a default conversation service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversation {
         ///The unique ID of the Account responsible for this conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -263,15 +245,9 @@ pub mod types {
         pub user_sid: ::std::option::Option<::std::string::String>,
     }
     ///Absolute URLs of the resources related to a User Conversation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversationLinks {
         ///The conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,15 +257,9 @@ pub mod types {
         pub participant: ::std::option::Option<::std::string::String>,
     }
     ///Timer date values representing state updates of a conversation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversationTimers {
         ///When the conversation is closed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

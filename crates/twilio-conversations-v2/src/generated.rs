@@ -8,15 +8,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A Conversation, as returned after an update. The API reference marks every property optional.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Conversation {
         ///Account ID.
         #[serde(
@@ -62,15 +56,9 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///Full configuration settings for this Conversation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationConfiguration {
         ///Per-channel settings.
         #[serde(
@@ -144,10 +132,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationConfigurationConversationGroupingType {
         #[serde(rename = "GROUP_BY_PROFILE")]
         GroupByProfile,
@@ -203,15 +191,9 @@ pub mod types {
         }
     }
     ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ConversationConfigurationPatch {
         ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
@@ -228,14 +210,9 @@ pub mod types {
         >,
     }
     ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationMetadata(
         pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     );
@@ -272,15 +249,9 @@ pub mod types {
         }
     }
     ///The fields of a Conversation to change. Leave a field out to keep its value; set a nullable field to null to clear it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct ConversationPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -317,10 +288,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationStatus {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -368,28 +339,18 @@ pub mod types {
         }
     }
     ///Bridge to a Conversations v1 service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationsV1Bridge {
         ///The Conversations v1 Service SID.
         #[serde(rename = "serviceId")]
         pub service_id: ::std::string::String,
     }
     ///A participant in a Conversation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Participant {
         ///Account ID.
         #[serde(rename = "accountId")]
@@ -428,14 +389,9 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///One address of a participant on one channel.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ParticipantAddress {
         ///The address on that channel (a phone number, a WhatsApp ID...).
         pub address: ::std::string::String,
@@ -459,10 +415,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ParticipantAddressChannel {
         #[serde(rename = "VOICE")]
         Voice,
@@ -532,10 +488,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ParticipantType {
         #[serde(rename = "HUMAN_AGENT")]
         HumanAgent,
@@ -591,14 +547,9 @@ pub mod types {
         }
     }
     ///A webhook that receives Conversation-level events, as configured.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StatusCallback {
         ///HTTP method used to invoke the webhook URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -609,14 +560,9 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ///A webhook that receives Conversation-level events.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct StatusCallbackConfig {
         ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
@@ -636,10 +582,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum StatusCallbackConfigMethod {
         #[serde(rename = "POST")]
         Post,
@@ -693,10 +639,10 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum StatusCallbackMethod {
         #[serde(rename = "POST")]
         Post,
@@ -740,15 +686,9 @@ pub mod types {
         }
     }
     ///The error body Twilio returns with every 4xx and 5xx response.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TwilioError {
         ///Twilio-specific error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
