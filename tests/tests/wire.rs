@@ -27,6 +27,8 @@ mod requests_twilio_conversations_v2;
 mod responses;
 #[path = "retries.rs"]
 mod retries;
+#[path = "tracing.rs"]
+mod tracing_spans;
 #[path = "twilio_conversations_v1.rs"]
 mod twilio_conversations_v1;
 #[path = "twilio_conversations_v2.rs"]

@@ -147,6 +147,7 @@ fn manifest(template: &str, apis: &[Api], version: &str) -> Result<String, Strin
         }
     }
     default.push("rustls".to_owned());
+    default.push("tracing".to_owned());
     let schemars: Vec<String> = std::iter::once("\"interlocutor-runtime/schemars\"".to_owned())
         .chain(
             apis.iter()

@@ -103,6 +103,62 @@ impl Context {
         request: reqwest::Request,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            use tracing::field::Empty;
+            // Names and numbers only: never a header, a URL (it holds ids)
+            // or a body.
+            let span = tracing::info_span!(
+                "interlocutor.call",
+                api = self.api,
+                operation,
+                method = request.method().as_str(),
+                attempts = Empty,
+                status = Empty,
+                request_id = Empty,
+                duration_ms = Empty,
+                error = Empty,
+            );
+            let started = tokio::time::Instant::now();
+            let (outcome, attempts) = self
+                .attempts(http, request, operation)
+                .instrument(span.clone())
+                .await;
+            span.record("attempts", attempts);
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    if let Some(id) = crate::request_id(response.headers()) {
+                        span.record("request_id", id);
+                    }
+                }
+                Err(error) => {
+                    let kind = if error.is_timeout() {
+                        "timeout"
+                    } else if error.is_connect() {
+                        "connect"
+                    } else {
+                        "transport"
+                    };
+                    span.record("error", kind);
+                }
+            }
+            outcome
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.attempts(http, request, operation).await.0
+    }
+
+    /// The retry loop of [`Context::execute`]; also says how many attempts
+    /// it made.
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> (reqwest::Result<reqwest::Response>, u32) {
         let started = tokio::time::Instant::now();
         let mut request = request;
         let mut attempt = 1;
@@ -121,16 +177,33 @@ impl Context {
                     RetryReason::Status(response.status().as_u16()),
                     retry_after(response.headers(), SystemTime::now()),
                 ),
-                _ => return self.finish(outcome?).await,
+                _ => return (self.finish(outcome).await, attempt),
             };
             let Some(next) = spare else {
-                return self.finish(outcome?).await;
+                return (self.finish(outcome).await, attempt);
             };
             let wait = self.retry.wait(attempt, server_wait);
             // The budget bounds the whole call: a retry whose wait would
             // end past it is not made, however short the wait.
             if !self.retry.fits_budget(started.elapsed(), wait) {
-                return self.finish(outcome?).await;
+                return (self.finish(outcome).await, attempt);
+            }
+            #[cfg(feature = "tracing")]
+            {
+                match &reason {
+                    RetryReason::Status(status) => tracing::info!(
+                        attempt,
+                        status = *status,
+                        wait_ms = wait.as_millis() as u64,
+                        from_retry_after = server_wait.is_some(),
+                        "retrying after a retryable status"
+                    ),
+                    _ => tracing::info!(
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying after a connection failure"
+                    ),
+                }
             }
             if let Some(observer) = &self.on_retry {
                 (observer.0)(&RetryEvent {
@@ -151,7 +224,11 @@ impl Context {
     /// body unread: [`Context::decode`] reads it, bounded, once. Anything
     /// else is read here, bounded, and rebuilt with its body as JSON progenitor
     /// can decode (see [`crate::ErrorBody`]) and the raw bytes beside it.
-    async fn finish(&self, response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    async fn finish(
+        &self,
+        outcome: reqwest::Result<reqwest::Response>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = outcome?;
         if response.status().is_success() {
             return Ok(response);
         }
