@@ -17,6 +17,12 @@ pub const API_KEY_VAR: &str = "TWILIO_API_KEY";
 /// See [`ACCOUNT_SID_VAR`].
 pub const API_SECRET_VAR: &str = "TWILIO_API_SECRET";
 
+/// The environment variables that pick Twilio's edge location and region,
+/// as Twilio's own libraries read them.
+pub const EDGE_VAR: &str = "TWILIO_EDGE";
+/// See [`EDGE_VAR`].
+pub const REGION_VAR: &str = "TWILIO_REGION";
+
 /// The base URL of Twilio's Conversations API at an edge location and
 /// region (e.g. `"dublin"`, `"ie1"`), for [`ClientBuilder::base_url`].
 /// Without it, requests go to the default US1 region.
@@ -30,20 +36,72 @@ pub const API_SECRET_VAR: &str = "TWILIO_API_SECRET";
 /// );
 /// ```
 pub fn regional_base_url(edge: &str, region: &str) -> Result<String, BuildError> {
-    let url = format!("https://conversations.{edge}.{region}.twilio.com");
+    base_url(Some(edge), Some(region))
+}
+
+/// The base URL for an edge and a region, each optional, composed as
+/// Twilio's own libraries compose it: both give
+/// `conversations.{edge}.{region}.twilio.com`; a region alone
+/// `conversations.{region}.twilio.com`; an edge alone the edge in `us1`.
+///
+/// ```
+/// use interlocutor::twilio::base_url;
+/// assert_eq!(base_url(None, Some("ie1")).unwrap(), "https://conversations.ie1.twilio.com");
+/// assert_eq!(base_url(Some("sydney"), None).unwrap(), "https://conversations.sydney.us1.twilio.com");
+/// assert_eq!(base_url(None, None).unwrap(), "https://conversations.twilio.com");
+/// ```
+pub fn base_url(edge: Option<&str>, region: Option<&str>) -> Result<String, BuildError> {
     let is_label = |s: &str| {
         !s.is_empty()
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     };
-    if is_label(edge) && is_label(region) {
-        Ok(url)
-    } else {
-        Err(BuildError::InvalidBaseUrl {
-            url,
+    let region = match (edge, region) {
+        (Some(_), None) => Some("us1"),
+        (_, region) => region,
+    };
+    let labels: Vec<&str> = [edge, region].into_iter().flatten().collect();
+    if let Some(bad) = labels.iter().find(|label| !is_label(label)) {
+        return Err(BuildError::InvalidBaseUrl {
+            url: format!("conversations.{bad}.twilio.com"),
             reason: "the edge and region must be lowercase names such as `dublin` and `ie1`",
-        })
+        });
     }
+    let mut host = String::from("conversations");
+    for label in labels {
+        host.push('.');
+        host.push_str(label);
+    }
+    Ok(format!("https://{host}.twilio.com"))
+}
+
+/// The base URL `TWILIO_EDGE` and `TWILIO_REGION` ask for, as Twilio's
+/// own libraries read them; `None` when neither is set.
+///
+/// ```no_run
+/// # fn main() -> interlocutor::Result<()> {
+/// use interlocutor::twilio::{self, conversations_v2::Client};
+///
+/// let mut builder = Client::builder(twilio::from_env()?);
+/// if let Some(url) = twilio::base_url_from_env()? {
+///     builder = builder.base_url(url);
+/// }
+/// let client = builder.build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+pub fn base_url_from_env() -> Result<Option<String>, BuildError> {
+    base_url_from_lookup(&process_env)
+}
+
+fn base_url_from_lookup(lookup: &impl Lookup) -> Result<Option<String>, BuildError> {
+    let edge = lookup.get(EDGE_VAR).filter(|v| !v.is_empty());
+    let region = lookup.get(REGION_VAR).filter(|v| !v.is_empty());
+    if edge.is_none() && region.is_none() {
+        return Ok(None);
+    }
+    base_url(edge.as_deref(), region.as_deref()).map(Some)
 }
 
 /// Basic auth with an Account SID (`AC` + 32 hex digits) and its Auth Token.
@@ -122,6 +180,24 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         move |name| vars.get(name).cloned()
+    }
+
+    #[test]
+    fn regions_and_edges_compose_as_twilio_libraries_do() {
+        let cases = [
+            (&[][..], None),
+            (&[(REGION_VAR, "ie1")][..], Some("https://conversations.ie1.twilio.com")),
+            (&[(EDGE_VAR, "dublin")][..], Some("https://conversations.dublin.us1.twilio.com")),
+            (
+                &[(EDGE_VAR, "dublin"), (REGION_VAR, "ie1")][..],
+                Some("https://conversations.dublin.ie1.twilio.com"),
+            ),
+        ];
+        for (vars, expected) in cases {
+            let url = base_url_from_lookup(&env(vars)).unwrap();
+            assert_eq!(url.as_deref(), expected, "{vars:?}");
+        }
+        assert!(base_url_from_lookup(&env(&[(REGION_VAR, "ie1.evil.com/")])).is_err());
     }
 
     #[test]
