@@ -45,7 +45,7 @@ pub fn generate_crate(
             )
         })?;
     let spec = spec::load(spec_path, &shown)?;
-    let code = run_progenitor(&spec, &shown)?;
+    let code = run_progenitor(&spec, &shown, &format!("{CRATE_PREFIX}{stem}"))?;
 
     let crate_dir = Path::new("crates").join(stem);
     let crate_name = format!("{CRATE_PREFIX}{stem}");
@@ -120,7 +120,7 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 /// Runs progenitor, turning its panics (`todo!`, `assert!`) and errors into
 /// an error that names the spec, and adds the user-facing surface.
-fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
+fn run_progenitor(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, String> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -154,7 +154,7 @@ fn run_progenitor(spec: &Spec, shown: &str) -> Result<String, String> {
     })?;
     let mut fixes = GeneratedCodeFixes;
     fixes.visit_file_mut(&mut file);
-    crate::surface::apply(&mut file, &spec.original)
+    crate::surface::apply(&mut file, &spec.original, crate_name)
         .map_err(|error| format!("{shown}: {error}"))?;
     Ok(prettyplease::unparse(&file))
 }
@@ -470,6 +470,7 @@ fn lib_rs(header: &str, crate_name: &str, spec: &Spec, shown: &str) -> String {
     format!(
         r#"{header}
 #![doc = {title_doc}]
+#![warn(missing_docs)]
 //!
 //! Most users reach it through the `interlocutor` crate, which re-exports it
 //! and adds credential helpers and a flat error type. `Client::builder` is

@@ -40,13 +40,15 @@ const RUNTIME: &str = "interlocutor_runtime";
 /// Adds the surface to `file` (progenitor's output, already fixed up).
 /// `doc` is the spec as written, before the rewrites: the constraints the
 /// checks are made from live there.
-pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
+pub fn apply(file: &mut syn::File, doc: &Value, crate_name: &str) -> Result<(), String> {
+    let library = crate_name.replace('-', "_");
     let runtime = Ident::new(RUNTIME, Span::call_site());
     let types = types_module(file)?;
     let structs = named_structs(types);
     let newtypes = newtype_structs(types);
 
     mark_non_exhaustive(types);
+    document_fields_and_variants(types);
     let mut added: Vec<Item> = Vec::new();
     for item in structs.values() {
         added.push(builder_impl(item, &runtime, &newtypes)?);
@@ -75,7 +77,8 @@ pub fn apply(file: &mut syn::File, doc: &Value) -> Result<(), String> {
                 )
             })?;
             response_roots.extend(idents_in(&method.sig.output.to_token_stream()));
-            let (wrapper, body_type) = wrapper(method, &runtime, &structs, doc, operation)?;
+            let (wrapper, body_type) =
+                wrapper(method, &runtime, &structs, doc, operation, &library)?;
             if let (Some(body_type), Some(schema)) = (body_type, &operation.body) {
                 roots.push((body_type, schema.clone()));
             }
@@ -240,6 +243,72 @@ fn mark_non_exhaustive(items: &mut [Item]) {
         attrs.push(syn::parse_quote!(
             #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         ));
+    }
+}
+
+/// Every field and variant documented, so `missing_docs` holds for
+/// generated crates: a field that only refers to another type (typify
+/// writes no doc for a `$ref`) takes that type's doc; a variant its value
+/// on the wire.
+fn document_fields_and_variants(items: &mut [Item]) {
+    let mut type_docs: BTreeMap<String, Vec<syn::Attribute>> = BTreeMap::new();
+    for item in items.iter() {
+        let (ident, attrs) = match item {
+            Item::Struct(item) => (&item.ident, &item.attrs),
+            Item::Enum(item) => (&item.ident, &item.attrs),
+            _ => continue,
+        };
+        let docs: Vec<syn::Attribute> = doc_attrs(attrs).into_iter().cloned().collect();
+        if !docs.is_empty() {
+            type_docs.insert(ident.to_string(), docs);
+        }
+    }
+    let has_doc = |attrs: &[syn::Attribute]| attrs.iter().any(|a| a.path().is_ident("doc"));
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(item) => {
+                for field in item.fields.iter_mut() {
+                    if has_doc(&field.attrs) || !matches!(field.vis, syn::Visibility::Public(_)) {
+                        continue;
+                    }
+                    let referred = idents_in(&field.ty.to_token_stream())
+                        .into_iter()
+                        .find_map(|ident| type_docs.get(&ident).cloned());
+                    match referred {
+                        Some(docs) => field.attrs.extend(docs),
+                        None => {
+                            let doc = match &field.ident {
+                                Some(_) => format!("The `{}` property.", wire_name(field)),
+                                None => "The value.".to_owned(),
+                            };
+                            field.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                        }
+                    }
+                }
+            }
+            Item::Enum(item) => {
+                for variant in &mut item.variants {
+                    if has_doc(&variant.attrs) {
+                        continue;
+                    }
+                    let mut value = variant.ident.to_string();
+                    for attr in &variant.attrs {
+                        if attr.path().is_ident("serde") {
+                            let _ = attr.parse_nested_meta(|meta| {
+                                if meta.path.is_ident("rename") {
+                                    let renamed: syn::LitStr = meta.value()?.parse()?;
+                                    value = renamed.value();
+                                }
+                                Ok(())
+                            });
+                        }
+                    }
+                    let doc = format!("`{value}`");
+                    variant.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -613,6 +682,7 @@ fn wrapper(
     structs: &BTreeMap<String, ItemStruct>,
     doc: &Value,
     operation: &Operation,
+    library: &str,
 ) -> Result<(syn::ImplItemFn, Option<String>), String> {
     let path_names = &operation.path_names;
     let name = method.sig.ident.clone();
@@ -630,6 +700,9 @@ fn wrapper(
     let mut prelude = Vec::new();
     let mut arguments = Vec::new();
     let mut body_type = None;
+    // The arguments of the doc example; `None` when one cannot be written
+    // plainly (a body with required fields).
+    let mut example: Option<Vec<String>> = Some(Vec::new());
     for input in &method.sig.inputs {
         let syn::FnArg::Typed(input) = input else {
             continue;
@@ -657,6 +730,14 @@ fn wrapper(
                     .cloned()
                     .unwrap_or_else(|| ident.to_string());
                 let is_text = target.to_token_stream().to_string() == "str";
+                let placeholder = if last_ident(target).as_deref() == Some("Uuid") {
+                    "\"00000000-0000-0000-0000-000000000000\"".to_owned()
+                } else {
+                    format!("{shown:?}")
+                };
+                if let Some(example) = example.as_mut() {
+                    example.push(placeholder);
+                }
                 if is_text {
                     prelude.push(quote! {
                         let #ident = ::#runtime::path_text(#shown, &#ident)
@@ -713,11 +794,26 @@ fn wrapper(
                         ::#runtime::Validate::validate(#ident).map_err(#invalid_request)?;
                     });
                 }
+                let plain_new = checked
+                    .as_ref()
+                    .and_then(|name| structs.get(name))
+                    .is_some_and(|item| item.fields.iter().all(is_optional));
+                match (&checked, plain_new, example.as_mut()) {
+                    (Some(name), true, Some(example)) => {
+                        example.push(format!("{library}::types::{name}::new()"));
+                    }
+                    _ => example = None,
+                }
                 body_type = checked;
                 arguments.push(quote!(#ident));
             }
             _ => {
                 let ty = &input.ty;
+                let optional = argument(ty, "Option").is_some();
+                match (optional, example.as_mut()) {
+                    (true, Some(example)) => example.push("None".to_owned()),
+                    _ => example = None,
+                }
                 params.push(quote!(#ident: #ty));
                 arguments.push(quote!(#ident));
             }
@@ -742,8 +838,29 @@ fn wrapper(
     } else {
         (TokenStream::new(), quote!(&self))
     };
+    let example_docs: Vec<String> = match example {
+        Some(arguments) => vec![
+            String::new(),
+            " # Example".to_owned(),
+            String::new(),
+            " ```no_run".to_owned(),
+            format!(
+                " # async fn example(client: &{library}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
+            ),
+            format!(
+                " let response = client.{name}({}).await?;",
+                arguments.join(", ")
+            ),
+            " println!(\"{:?}\", *response);".to_owned(),
+            " # Ok(())".to_owned(),
+            " # }".to_owned(),
+            " ```".to_owned(),
+        ],
+        None => Vec::new(),
+    };
     let wrapper: syn::ImplItemFn = syn::parse2(quote! {
         #(#docs)*
+        #(#[doc = #example_docs])*
         pub async fn #name #generics (#receiver, #(#params),*) #output {
             #(#prelude)*
             self.#raw(#(#arguments),*).await

@@ -34,11 +34,13 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Conversation {
+        ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
         pub accessibility: ::interlocutor_runtime::Open<ConversationAccessibility>,
         ///The number of active participants.
         #[serde(rename = "activeParticipantCount")]
         pub active_participant_count: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Free-form attributes of the conversation.
         pub attributes: ::std::option::Option<ConversationAttributes>,
         ///The channel the conversation belongs to.
         #[serde(rename = "channelId")]
@@ -58,11 +60,13 @@ pub mod types {
             rename = "initiatingParticipant",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///A participant of a conversation.
         pub initiating_participant: ::std::option::Option<Participant>,
         #[serde(
             rename = "lastMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///The last message of the conversation, in short.
         pub last_message: ::std::option::Option<MessagePreview>,
         ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -76,14 +80,17 @@ pub mod types {
         ///The communication style of the platform, such as `email`.
         #[serde(rename = "platformStyle")]
         pub platform_style: ::std::string::String,
+        ///Status of the conversation. `deleted` is not in the update page, but Bird's conversation listings filter on it, so a response may carry it.
         pub status: ::interlocutor_runtime::Open<ConversationStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The style of the conversation: an ordinary one, a direct message between two participants, a chat channel, a personal inbox, or a conversation about a resource.
         pub style: ::std::option::Option<
             ::interlocutor_runtime::Open<ConversationStyle>,
         >,
         ///When the conversation was last updated (RFC 3339).
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Whether the conversation is public or private. Bird's default is `public`.
         pub visibility: ::interlocutor_runtime::Open<ConversationVisibility>,
     }
     ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
@@ -103,10 +110,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationAccessibility {
         #[serde(rename = "open")]
+        ///`open`
         Open,
         #[serde(rename = "invite-only")]
+        ///`invite-only`
         InviteOnly,
         #[serde(rename = "request-to-join")]
+        ///`request-to-join`
         RequestToJoin,
     }
     impl ::std::fmt::Display for ConversationAccessibility {
@@ -152,6 +162,7 @@ pub mod types {
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationAttributes(
+        ///The value.
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
     impl ::std::ops::Deref for ConversationAttributes {
@@ -194,10 +205,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationStatus {
         #[serde(rename = "active")]
+        ///`active`
         Active,
         #[serde(rename = "closed")]
+        ///`closed`
         Closed,
         #[serde(rename = "deleted")]
+        ///`deleted`
         Deleted,
     }
     impl ::std::fmt::Display for ConversationStatus {
@@ -255,14 +269,19 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationStyle {
         #[serde(rename = "default")]
+        ///`default`
         Default,
         #[serde(rename = "directMessage")]
+        ///`directMessage`
         DirectMessage,
         #[serde(rename = "chatChannel")]
+        ///`chatChannel`
         ChatChannel,
         #[serde(rename = "personalInbox")]
+        ///`personalInbox`
         PersonalInbox,
         #[serde(rename = "resource")]
+        ///`resource`
         Resource,
     }
     impl ::std::fmt::Display for ConversationStyle {
@@ -314,8 +333,10 @@ pub mod types {
     #[serde(deny_unknown_fields)]
     pub struct ConversationUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
         pub accessibility: ::std::option::Option<ConversationAccessibility>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Free-form attributes of the conversation.
         pub attributes: ::std::option::Option<ConversationAttributes>,
         ///Description of the conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -336,8 +357,10 @@ pub mod types {
             ::interlocutor_runtime::Nullable<::std::string::String>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Status of the conversation. Attempting to send messages in closed conversations results in an error. Bird's default for a new conversation is `active`.
         pub status: ::std::option::Option<ConversationUpdateStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Whether the conversation is public or private. Bird's default is `public`.
         pub visibility: ::std::option::Option<ConversationVisibility>,
     }
     ///Status of the conversation. Attempting to send messages in closed conversations results in an error. Bird's default for a new conversation is `active`.
@@ -357,8 +380,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationUpdateStatus {
         #[serde(rename = "active")]
+        ///`active`
         Active,
         #[serde(rename = "closed")]
+        ///`closed`
         Closed,
     }
     impl ::std::fmt::Display for ConversationUpdateStatus {
@@ -414,8 +439,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationVisibility {
         #[serde(rename = "public")]
+        ///`public`
         Public,
         #[serde(rename = "private")]
+        ///`private`
         Private,
     }
     impl ::std::fmt::Display for ConversationVisibility {
@@ -468,11 +495,13 @@ pub mod types {
         ///The message ID.
         pub id: ::uuid::Uuid,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///A short preview of the message content.
         pub preview: ::std::option::Option<MessagePreviewContent>,
         ///Who the message was sent to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipients: ::std::option::Option<::std::vec::Vec<MessageRecipient>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///A participant of a conversation.
         pub sender: ::std::option::Option<Participant>,
         ///The delivery status of the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -509,16 +538,22 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum MessagePreviewStatus {
         #[serde(rename = "accepted")]
+        ///`accepted`
         Accepted,
         #[serde(rename = "processing")]
+        ///`processing`
         Processing,
         #[serde(rename = "sent")]
+        ///`sent`
         Sent,
         #[serde(rename = "sending_failed")]
+        ///`sending_failed`
         SendingFailed,
         #[serde(rename = "delivered")]
+        ///`delivered`
         Delivered,
         #[serde(rename = "delivery_failed")]
+        ///`delivery_failed`
         DeliveryFailed,
     }
     impl ::std::fmt::Display for MessagePreviewStatus {
@@ -574,6 +609,7 @@ pub mod types {
             rename = "contactAnnotation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///What Bird knows of the contact behind a recipient.
         pub contact_annotation: ::std::option::Option<ContactAnnotation>,
         ///The recipient's participant ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -612,6 +648,7 @@ pub mod types {
         )]
         pub avatar_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///How a contact participant is reached.
         pub contact: ::std::option::Option<ParticipantContact>,
         ///The name shown for the participant.
         #[serde(
@@ -675,12 +712,16 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ParticipantType {
         #[serde(rename = "contact")]
+        ///`contact`
         Contact,
         #[serde(rename = "user")]
+        ///`user`
         User,
         #[serde(rename = "accessKey")]
+        ///`accessKey`
         AccessKey,
         #[serde(rename = "flow")]
+        ///`flow`
         Flow,
     }
     impl ::std::fmt::Display for ParticipantType {
@@ -1645,6 +1686,16 @@ Arguments:
 - `conversation_id`: The conversation ID
 - `body`
 */
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &interlocutor_bird_conversations::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.update_conversation("00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000", interlocutor_bird_conversations::types::ConversationUpdate::new()).await?;
+    /// println!("{:?}", *response);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_conversation(
         &self,
         workspace_id: impl ::std::fmt::Display,

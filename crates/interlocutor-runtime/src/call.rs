@@ -4,6 +4,6 @@
 use std::sync::Arc;
 
 /// Why a success body could not be decoded: set on the response of the
-/// `UnexpectedResponse` error [`decode`] returns in that case.
+/// `UnexpectedResponse` error [`crate::Context::decode`] returns in that case.
 #[derive(Clone, Debug)]
 pub struct DecodeError(pub Arc<serde_json::Error>);

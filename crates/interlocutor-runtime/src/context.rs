@@ -319,7 +319,7 @@ impl Context {
     /// for progenitor's `Error::UnexpectedResponse`, so the error keeps its
     /// status and headers. Generated clients call it from their `post` hook.
     /// (A body that is read but does not decode is reported by
-    /// [`crate::decode`], which keeps the status too.)
+    /// [`Context::decode`], which keeps the status too.)
     pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Option<reqwest::Response> {
         let Ok(response) = result else {
             return None;

@@ -21,6 +21,9 @@
 //! - with the `testing` feature, [`testing::TestTransport`], an in-process
 //!   transport that records requests and answers from a script.
 
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod builder;
 mod call;

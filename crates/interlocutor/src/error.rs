@@ -120,9 +120,13 @@ impl fmt::Display for ErrorCode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ProviderErrorFields {
+    /// The provider's error code.
     pub code: Option<ErrorCode>,
+    /// The provider's message.
     pub message: Option<String>,
+    /// A link to the code's documentation (Twilio's `more_info`).
     pub more_info: Option<String>,
+    /// More about the error, free-form (Bird's `details`).
     pub details: Option<serde_json::Value>,
 }
 
@@ -137,6 +141,7 @@ pub trait ProviderError: serde::de::DeserializeOwned + serde::Serialize + sealed
 
 #[doc(hidden)]
 pub mod sealed {
+    /// Keeps [`super::ProviderError`] to the generated error types.
     pub trait Sealed {}
 }
 
@@ -425,7 +430,7 @@ fn excerpt(text: &str, limit: usize) -> String {
 const DISPLAY_LIMIT: usize = 1000;
 
 impl fmt::Display for Error {
-    /// One line, at most [`DISPLAY_LIMIT`] characters.
+    /// One line, at most 1,000 characters.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut full = String::new();
         self.render(&mut full)?;
@@ -643,9 +648,13 @@ impl std::error::Error for Error {
 /// impls read an error body through them.
 #[doc(hidden)]
 pub struct ErrorFieldNames {
+    /// The code's wire name.
     pub code: Option<&'static str>,
+    /// The message's wire name.
     pub message: Option<&'static str>,
+    /// The documentation link's wire name.
     pub more_info: Option<&'static str>,
+    /// The details' wire name.
     pub details: Option<&'static str>,
 }
 

@@ -56,6 +56,9 @@
 //! Operations return a [`Response`], which dereferences to the decoded body
 //! and keeps the HTTP status, headers and request id beside it.
 
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields, Result};
 pub use interlocutor_runtime::{
     ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, DEFAULT_CONNECT_TIMEOUT,

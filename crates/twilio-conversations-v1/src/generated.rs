@@ -24,10 +24,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationState {
         #[serde(rename = "inactive")]
+        ///`inactive`
         Inactive,
         #[serde(rename = "active")]
+        ///`active`
         Active,
         #[serde(rename = "closed")]
+        ///`closed`
         Closed,
     }
     impl ::std::fmt::Display for ConversationState {
@@ -85,8 +88,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum NotificationLevel {
         #[serde(rename = "default")]
+        ///`default`
         Default,
         #[serde(rename = "muted")]
+        ///`muted`
         Muted,
     }
     impl ::std::fmt::Display for NotificationLevel {
@@ -174,6 +179,7 @@ pub mod types {
             rename = "NotificationLevel",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///The Notification Level of this User Conversation. One of `default` or `muted`.
         pub notification_level: ::std::option::Option<NotificationLevel>,
     }
     ///A conversation of the user belonging to a default conversation service.
@@ -859,6 +865,16 @@ Arguments:
 - `conversation_sid`: The unique SID identifier of the Conversation. This value can be either the `sid` or the `unique_name` of the Conversation resource.
 - `body`
 */
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &interlocutor_twilio_conversations_v1::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.update_user_conversation("UserSid", "ConversationSid", interlocutor_twilio_conversations_v1::types::UpdateUserConversationRequest::new()).await?;
+    /// println!("{:?}", *response);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_user_conversation(
         &self,
         user_sid: impl ::std::fmt::Display,

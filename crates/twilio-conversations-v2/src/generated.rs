@@ -19,6 +19,7 @@ pub mod types {
         )]
         pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Full configuration settings for this Conversation.
         pub configuration: ::std::option::Option<ConversationConfiguration>,
         ///Configuration ID.
         #[serde(
@@ -36,6 +37,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
         pub metadata: ::std::option::Option<ConversationMetadata>,
         ///Conversation name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -84,6 +86,7 @@ pub mod types {
             rename = "conversationsV1Bridge",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///Bridge to a Conversations v1 service.
         pub conversations_v1_bridge: ::std::option::Option<ConversationsV1Bridge>,
         ///Description of the configuration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,10 +141,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationConfigurationConversationGroupingType {
         #[serde(rename = "GROUP_BY_PROFILE")]
+        ///`GROUP_BY_PROFILE`
         GroupByProfile,
         #[serde(rename = "GROUP_BY_PARTICIPANT_ADDRESSES")]
+        ///`GROUP_BY_PARTICIPANT_ADDRESSES`
         GroupByParticipantAddresses,
         #[serde(rename = "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE")]
+        ///`GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`
         GroupByParticipantAddressesAndChannelType,
     }
     impl ::std::fmt::Display for ConversationConfigurationConversationGroupingType {
@@ -214,6 +220,7 @@ pub mod types {
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationMetadata(
+        ///The value.
         pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     );
     impl ::std::ops::Deref for ConversationMetadata {
@@ -255,6 +262,7 @@ pub mod types {
     #[serde(deny_unknown_fields)]
     pub struct ConversationPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
         pub configuration: ::std::option::Option<ConversationConfigurationPatch>,
         ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters. (Twilio states the key rule in prose only; `propertyNames` states it here so it is checked before sending. The 8-entry limit is checked on the entries a patch sets, the part of the merge a client can see.)
         #[serde(
@@ -275,6 +283,7 @@ pub mod types {
             ::interlocutor_runtime::Nullable<::std::string::String>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///The state of the Conversation.
         pub status: ::std::option::Option<ConversationStatus>,
     }
     ///The state of the Conversation.
@@ -294,10 +303,13 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ConversationStatus {
         #[serde(rename = "ACTIVE")]
+        ///`ACTIVE`
         Active,
         #[serde(rename = "INACTIVE")]
+        ///`INACTIVE`
         Inactive,
         #[serde(rename = "CLOSED")]
+        ///`CLOSED`
         Closed,
     }
     impl ::std::fmt::Display for ConversationStatus {
@@ -421,16 +433,22 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ParticipantAddressChannel {
         #[serde(rename = "VOICE")]
+        ///`VOICE`
         Voice,
         #[serde(rename = "SMS")]
+        ///`SMS`
         Sms,
         #[serde(rename = "RCS")]
+        ///`RCS`
         Rcs,
         #[serde(rename = "WHATSAPP")]
+        ///`WHATSAPP`
         Whatsapp,
         #[serde(rename = "CHAT")]
+        ///`CHAT`
         Chat,
         #[serde(rename = "VIDEO")]
+        ///`VIDEO`
         Video,
     }
     impl ::std::fmt::Display for ParticipantAddressChannel {
@@ -494,14 +512,19 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ParticipantType {
         #[serde(rename = "HUMAN_AGENT")]
+        ///`HUMAN_AGENT`
         HumanAgent,
         #[serde(rename = "CUSTOMER")]
+        ///`CUSTOMER`
         Customer,
         #[serde(rename = "AI_AGENT")]
+        ///`AI_AGENT`
         AiAgent,
         #[serde(rename = "AGENT")]
+        ///`AGENT`
         Agent,
         #[serde(rename = "UNKNOWN")]
+        ///`UNKNOWN`
         Unknown,
     }
     impl ::std::fmt::Display for ParticipantType {
@@ -588,8 +611,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum StatusCallbackConfigMethod {
         #[serde(rename = "POST")]
+        ///`POST`
         Post,
         #[serde(rename = "GET")]
+        ///`GET`
         Get,
     }
     impl ::std::fmt::Display for StatusCallbackConfigMethod {
@@ -645,8 +670,10 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum StatusCallbackMethod {
         #[serde(rename = "POST")]
+        ///`POST`
         Post,
         #[serde(rename = "GET")]
+        ///`GET`
         Get,
     }
     impl ::std::fmt::Display for StatusCallbackMethod {
@@ -1628,6 +1655,16 @@ Arguments:
 - `sid`: The Conversation ID. (The seed page names this parameter `{Sid}`; Twilio's newest published description names it `{id}`. Only the name differs, not the request on the wire, and this spec keeps the seed's.)
 - `body`: The conversation fields to update. A field left out is left unchanged.
 */
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &interlocutor_twilio_conversations_v2::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.patch_conversation_by_id("Sid", interlocutor_twilio_conversations_v2::types::ConversationPatch::new()).await?;
+    /// println!("{:?}", *response);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_conversation_by_id(
         &self,
         sid: impl ::std::fmt::Display,

@@ -186,8 +186,14 @@ mod tests {
     fn regions_and_edges_compose_as_twilio_libraries_do() {
         let cases = [
             (&[][..], None),
-            (&[(REGION_VAR, "ie1")][..], Some("https://conversations.ie1.twilio.com")),
-            (&[(EDGE_VAR, "dublin")][..], Some("https://conversations.dublin.us1.twilio.com")),
+            (
+                &[(REGION_VAR, "ie1")][..],
+                Some("https://conversations.ie1.twilio.com"),
+            ),
+            (
+                &[(EDGE_VAR, "dublin")][..],
+                Some("https://conversations.dublin.us1.twilio.com"),
+            ),
             (
                 &[(EDGE_VAR, "dublin"), (REGION_VAR, "ie1")][..],
                 Some("https://conversations.dublin.ie1.twilio.com"),
