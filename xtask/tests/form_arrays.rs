@@ -6,28 +6,9 @@
 //! generated into a scratch workspace and called, through the in-process
 //! `TestTransport`, by a small program whose output is the snapshot.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits below the root")
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{cargo, copy_dir, scratch_manifest, succeeded, workspace_root, xtask};
 
 const PROGRAM: &str = r#"
 use interlocutor_fixture_form_arrays::{Client, types};
@@ -90,25 +71,8 @@ fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
         &root.join("crates/interlocutor-runtime"),
         &work.join("crates/interlocutor-runtime"),
     );
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .unwrap()
-        .replace(
-            r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
-            r#"members = ["crates/*", "program"]"#,
-        );
-    std::fs::write(work.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
-
-    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["generate", "--root"])
-        .arg(work)
-        .output()
-        .unwrap();
-    assert!(
-        generate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generate.stderr)
-    );
+    scratch_manifest(work, r#"["crates/*", "program"]"#);
+    succeeded(&xtask(work, &["generate"]));
 
     std::fs::create_dir_all(work.join("program/src")).unwrap();
     std::fs::write(
@@ -120,17 +84,6 @@ fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
     )
     .unwrap();
     std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
-    let run = Command::new(env!("CARGO"))
-        .current_dir(work)
-        .args(["run", "--quiet", "--package", "program"])
-        .env("CARGO_TARGET_DIR", root.join("target/user-crates"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    insta::assert_snapshot!(String::from_utf8_lossy(&run.stdout));
+    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
+    insta::assert_snapshot!(output);
 }

@@ -4,28 +4,9 @@
 //! `interlocutor::<provider>::<module>::Client`, its errors converting into
 //! `interlocutor::Error`, with no other edit.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits below the root")
-        .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{cargo, copy_dir, scratch_manifest, succeeded, workspace_root, xtask};
 
 /// A small JSON API with no `x-interlocutor` block: everything the facade
 /// needs comes from the file name (`acme-tickets`) and the error schema.
@@ -107,28 +88,11 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     copy_dir(&root.join("specs"), &work.join("specs"));
     copy_dir(&root.join("crates"), &work.join("crates"));
     std::fs::copy(root.join("README.md"), work.join("README.md")).unwrap();
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
-        .unwrap()
-        .replace(
-            r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
-            r#"members = ["crates/*", "program"]"#,
-        );
-    std::fs::write(work.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
+    scratch_manifest(work, r#"["crates/*", "program"]"#);
 
     // The one file, and the one command.
     std::fs::write(work.join("specs/acme-tickets.yaml"), ACME).unwrap();
-    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["generate", "--root"])
-        .arg(work)
-        .output()
-        .unwrap();
-    assert!(
-        generate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generate.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&generate.stdout);
+    let stdout = succeeded(&xtask(work, &["generate"]));
     assert!(
         stdout.contains("wrote crates/acme-tickets/src/lib.rs"),
         "{stdout}"
@@ -142,11 +106,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
         "{stdout}"
     );
     // What is generated is what `--check` guards.
-    let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["generate", "--check", "--root"])
-        .arg(work)
-        .output()
-        .unwrap();
+    let check = xtask(work, &["generate", "--check"]);
     assert!(
         check.status.success(),
         "{}",
@@ -163,19 +123,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     )
     .unwrap();
     std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
-    let run = Command::new(env!("CARGO"))
-        .current_dir(work)
-        .args(["run", "--quiet", "--package", "program"])
-        .env("CARGO_TARGET_DIR", root.join("target/user-crates"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let output = String::from_utf8_lossy(&run.stdout);
+    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
     assert_eq!(
         output,
         "Acme error TicketNotFound (HTTP 404): No such ticket\n\

@@ -16,17 +16,12 @@
 //! directory of its own (a cargo inside `cargo test` cannot share the outer
 //! one's lock); after the first run it is incremental.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::{copy_dir, scratch_manifest, workspace_root};
 use serde_json::{Value, json};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits below the root")
-        .to_path_buf()
-}
 
 /// A fenced code block of the README.
 struct Example {
@@ -155,16 +150,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
 
 /// `cargo check` of one user crate; panics with cargo's output on failure.
 fn check(dir: &Path, package: &str) {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(dir)
-        .args(["check", "--quiet", "--bins", "--package", package])
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/user-crates"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = common::cargo(dir, &["check", "--quiet", "--bins", "--package", package]);
     assert!(
         output.status.success(),
         "the README examples in {}/{package} do not compile:\n{}",
@@ -191,16 +177,7 @@ fn readme_examples_compile_in_a_fresh_crate_before_and_after_the_specs_grow() {
     for spec in std::fs::read_dir(grown.join("specs")).unwrap() {
         grow_spec(&spec.unwrap().path());
     }
-    let generate = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["generate", "--root"])
-        .arg(&grown)
-        .output()
-        .unwrap();
-    assert!(
-        generate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generate.stderr)
-    );
+    common::succeeded(&common::xtask(&grown, &["generate"]));
     let generated =
         std::fs::read_to_string(grown.join("crates/twilio-conversations-v2/src/generated.rs"))
             .unwrap();
@@ -221,30 +198,9 @@ const GROWN_ENUM_VALUE: &str = "INTERLOCUTOR_GROWTH_PROBE";
 /// The sources the facade and the clients need: the root manifest (members
 /// limited to `crates/*`), the lock file, the specs and the crates.
 fn copy_workspace(root: &Path, to: &Path) {
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let manifest = manifest.replace(
-        r#"members = ["crates/*", "xtask", "tests", "bench"]"#,
-        r#"members = ["crates/*"]"#,
-    );
-    assert!(manifest.contains(r#"members = ["crates/*"]"#));
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::write(to.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
+    scratch_manifest(to, r#"["crates/*"]"#);
     copy_dir(&root.join("specs"), &to.join("specs"));
     copy_dir(&root.join("crates"), &to.join("crates"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Adds, to every operation of the spec at `path`, an optional property to

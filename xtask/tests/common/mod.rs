@@ -1,0 +1,81 @@
+//! What the xtask integration tests share: the workspace, scratch copies
+//! of it, and running the generator or cargo on them.
+
+#![allow(dead_code)] // Each test binary uses its own part.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace this xtask belongs to.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits below the root")
+        .to_path_buf()
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Writes the root manifest of a scratch workspace at `to`, with
+/// `members` in place of the real ones, and the real lock file beside it.
+pub fn scratch_manifest(to: &Path, members: &str) {
+    let root = workspace_root();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let real = r#"members = ["crates/*", "xtask", "tests", "bench"]"#;
+    assert!(manifest.contains(real), "the workspace members changed");
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::write(
+        to.join("Cargo.toml"),
+        manifest.replace(real, &format!("members = {members}")),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
+}
+
+/// `cargo xtask <args> --root <root>`, through the built binary.
+pub fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+/// `cargo <args>` in `dir`, building in `target/user-crates` (a target
+/// directory of its own: a cargo inside `cargo test` cannot share the
+/// outer one's lock; after the first run it is incremental).
+pub fn cargo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/user-crates"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
+/// Panics with the output's error stream unless it succeeded.
+pub fn succeeded(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
