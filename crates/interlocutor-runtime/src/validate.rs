@@ -233,19 +233,7 @@ pub mod check {
         max: Option<usize>,
         at: &Field<'_>,
     ) -> Result<(), Invalid> {
-        if let Some(max) = max.filter(|max| count > *max) {
-            return Err(Invalid::new(
-                at,
-                format!("has {count} items; at most {max} are allowed"),
-            ));
-        }
-        if let Some(min) = min.filter(|min| count < *min) {
-            return Err(Invalid::new(
-                at,
-                format!("has {count} items; at least {min} are required"),
-            ));
-        }
-        Ok(())
+        counted(count, min, max, at, "has", "items")
     }
 
     /// `minProperties` / `maxProperties`. For a merge patch (a map whose
@@ -256,19 +244,24 @@ pub mod check {
         max: Option<usize>,
         at: &Field<'_>,
     ) -> Result<(), Invalid> {
-        if let Some(max) = max.filter(|max| count > *max) {
-            return Err(Invalid::new(
-                at,
-                format!("sets {count} entries; at most {max} are allowed"),
-            ));
-        }
-        if let Some(min) = min.filter(|min| count < *min) {
-            return Err(Invalid::new(
-                at,
-                format!("sets {count} entries; at least {min} are required"),
-            ));
-        }
-        Ok(())
+        counted(count, min, max, at, "sets", "entries")
+    }
+
+    /// A count within bounds: "`at` {verb} {count} {noun}; at most …".
+    fn counted(
+        count: usize,
+        min: Option<usize>,
+        max: Option<usize>,
+        at: &Field<'_>,
+        verb: &str,
+        noun: &str,
+    ) -> Result<(), Invalid> {
+        let bound = match (max, min) {
+            (Some(max), _) if count > max => format!("at most {max} are allowed"),
+            (_, Some(min)) if count < min => format!("at least {min} are required"),
+            _ => return Ok(()),
+        };
+        Err(Invalid::new(at, format!("{verb} {count} {noun}; {bound}")))
     }
 
     /// `minimum` / `maximum` and their exclusive forms, compared as `f64`
