@@ -647,6 +647,7 @@ impl std::error::Error for Error {
 /// `x-interlocutor.error` block gives them; the generated `ProviderError`
 /// impls read an error body through them.
 #[doc(hidden)]
+#[allow(dead_code)] // Unused with every API's feature off.
 pub struct ErrorFieldNames {
     /// The code's wire name.
     pub code: Option<&'static str>,
@@ -660,6 +661,7 @@ pub struct ErrorFieldNames {
 
 /// Reads the fields named by `names` from an error body.
 #[doc(hidden)]
+#[allow(dead_code)]
 pub fn fields_from_body(
     body: &impl serde::Serialize,
     names: &ErrorFieldNames,
@@ -691,6 +693,7 @@ impl Error {
     /// A value of a generated type parsed from text (`"INACTIVE".parse()`)
     /// that is not one of its values.
     #[doc(hidden)]
+    #[allow(dead_code)]
     pub fn conversion(message: String) -> Self {
         Error::from(Details {
             message: Some(message),
