@@ -485,3 +485,25 @@ async fn an_instant_zero_wait_is_slowed_to_the_floor() {
     assert_eq!(transport.requests().len(), 51);
     assert_eq!(started.elapsed(), Duration::from_millis(500));
 }
+
+// 3 (again). A success status the spec does not document keeps its body:
+//    successes are read by the operation's arm, and this one has none.
+
+#[tokio::test]
+async fn an_undocumented_success_status_keeps_its_body() {
+    let transport = TestTransport::new();
+    transport.push(
+        ScriptedResponse::json(201, &json!({"id": "conv_1"})).header("twilio-request-id", "RQ201"),
+    );
+    let client = v2(&transport, RetryPolicy::disabled());
+    let error = Error::from(
+        client
+            .patch_conversation_by_id("conv_1", patch())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error:?}");
+    assert_eq!(error.status(), Some(201));
+    assert_eq!(error.request_id(), Some("RQ201"));
+    assert_eq!(error.raw_body(), Some(r#"{"id":"conv_1"}"#));
+}

@@ -873,7 +873,9 @@ fn wrapper(
 /// Points progenitor's success arms at the runtime's `Context::decode`,
 /// which reads the body once, bounded, and keeps the status, headers and
 /// URL of a body that does not decode; other success arms (no content, a
-/// stream) are wrapped into a `Response`. Error arms stay progenitor's.
+/// stream) are wrapped into a `Response`; the catch-all arm goes through
+/// `Context::unexpected`, which reads the body it keeps. Documented error
+/// arms stay progenitor's.
 struct SuccessArms {
     runtime: Ident,
 }
@@ -892,6 +894,12 @@ impl VisitMut for SuccessArms {
                     .decode(response)
                     .await
             );
+        } else if bare == "Err (Error :: UnexpectedResponse (response))" {
+            // A status the spec does not document: its body read, bounded,
+            // and kept (a success's is not read before this point).
+            *arm.body = syn::parse_quote!(Err(::progenitor_client::ClientInfo::inner(self)
+                .unexpected(response)
+                .await));
         } else if body.contains("ResponseValue") && !body.contains("ErrorResponse") {
             let original = &arm.body;
             *arm.body = syn::parse_quote!((#original).map(::#runtime::Response::from));

@@ -1665,7 +1665,13 @@ impl Client {
             422u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            _ => Err(Error::UnexpectedResponse(response)),
+            _ => {
+                Err(
+                    ::progenitor_client::ClientInfo::inner(self)
+                        .unexpected(response)
+                        .await,
+                )
+            }
         }
     }
 }

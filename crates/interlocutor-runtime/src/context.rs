@@ -232,9 +232,9 @@ impl Context {
         if response.status().is_success() {
             return Ok(response);
         }
-        Received::read(response, self.max_response_bytes)
+        Ok(Received::read(response, self.max_response_bytes)
             .await
-            .map(Received::into_response)
+            .into_response())
     }
 
     /// Reads a success body, at most the size limit, and decodes it into
@@ -248,70 +248,38 @@ impl Context {
         &self,
         mut response: reqwest::Response,
     ) -> Result<crate::Response<T>, progenitor_client::Error<E>> {
-        let limit = self.max_response_bytes;
-        let unexpected = |response: &reqwest::Response, body: Bytes| {
-            assemble(
-                response.status(),
-                response.version(),
-                response.headers().clone(),
-                response.url().clone(),
-                body,
-            )
+        let raw = match read_body(&mut response, self.max_response_bytes).await {
+            Ok(raw) => raw,
+            Err(unread) => return Err(unexpected(&response, Bytes::new(), unread.into())),
         };
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
-            let mut copy = unexpected(&response, Bytes::new());
-            copy.extensions_mut().insert(BodyTooLarge { limit });
-            return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
-        }
-        let mut first: Option<Bytes> = None;
-        let mut joined: Vec<u8> = Vec::new();
-        let mut length = 0;
-        loop {
-            let chunk = match response.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => break,
-                Err(error) => {
-                    let mut copy = unexpected(&response, Bytes::new());
-                    copy.extensions_mut().insert(BodyBroken {
-                        message: error_chain(&error),
-                    });
-                    return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
-                }
-            };
-            length += chunk.len();
-            if length > limit {
-                let mut copy = unexpected(&response, Bytes::new());
-                copy.extensions_mut().insert(BodyTooLarge { limit });
-                return Err(progenitor_client::Error::UnexpectedResponse(copy.into()));
-            }
-            match first.take() {
-                None if joined.is_empty() => first = Some(chunk),
-                None => joined.extend_from_slice(&chunk),
-                Some(earlier) => {
-                    joined.reserve(length);
-                    joined.extend_from_slice(&earlier);
-                    joined.extend_from_slice(&chunk);
-                }
-            }
-        }
-        let raw = first.unwrap_or_else(|| Bytes::from(joined));
         match serde_json::from_slice(&raw) {
             Ok(body) => {
                 let status = response.status();
                 let headers = std::mem::take(response.headers_mut());
                 Ok(crate::Response::from_parts(body, status, headers))
             }
-            Err(error) => {
-                let mut copy = unexpected(&response, raw.clone());
-                copy.extensions_mut().insert(RawBody(raw));
-                copy.extensions_mut()
-                    .insert(crate::DecodeError(std::sync::Arc::new(error)));
-                Err(progenitor_client::Error::UnexpectedResponse(copy.into()))
-            }
+            Err(error) => Err(unexpected(
+                &response,
+                raw.clone(),
+                Extension::Decode(raw, crate::DecodeError(std::sync::Arc::new(error))),
+            )),
         }
+    }
+
+    /// A response no arm of the operation documents (a `201` where the
+    /// spec says `200`), with its body read, bounded, and kept as
+    /// [`RawBody`]: a success status left unread by [`Context::execute`]
+    /// would otherwise reach the caller with no body at all. Generated
+    /// methods call it in progenitor's catch-all arm.
+    pub async fn unexpected<E>(&self, response: reqwest::Response) -> progenitor_client::Error<E> {
+        let response = if response.extensions().get::<RawBody>().is_some() {
+            response
+        } else {
+            Received::read(response, self.max_response_bytes)
+                .await
+                .into_response()
+        };
+        progenitor_client::Error::UnexpectedResponse(response)
     }
 
     /// Decides, before progenitor decodes a response, whether it cannot be
@@ -358,8 +326,97 @@ impl Context {
     }
 }
 
-/// `error: cause: root cause`.
-fn error_chain(error: &reqwest::Error) -> String {
+/// Reads a body, stopping as soon as it passes `limit` bytes so a hostile
+/// or broken server cannot make the client buffer without end. A body that
+/// arrives in one chunk (most do) is kept as it is; only one in several
+/// pieces is copied together. The status and headers have arrived by now:
+/// a connection that breaks is reported as [`BodyBroken`], not lost.
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+    let too_large = || Unread::TooLarge(BodyTooLarge { limit });
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut length = 0;
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(error) => {
+                return Err(Unread::Broken(BodyBroken {
+                    message: crate::error_chain(&error),
+                }));
+            }
+        };
+        length += chunk.len();
+        if length > limit {
+            return Err(too_large());
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(earlier) => {
+                joined.reserve(length);
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+}
+
+/// What [`unexpected`] attaches to the copy of a response.
+enum Extension {
+    TooLarge(BodyTooLarge),
+    Broken(BodyBroken),
+    Decode(Bytes, crate::DecodeError),
+}
+
+impl From<Unread> for Extension {
+    fn from(unread: Unread) -> Self {
+        match unread {
+            Unread::TooLarge(too_large) => Self::TooLarge(too_large),
+            Unread::Broken(broken) => Self::Broken(broken),
+        }
+    }
+}
+
+/// progenitor's `UnexpectedResponse` for a success that could not be
+/// read: the status, headers and URL as sent, and why.
+fn unexpected<E>(
+    response: &reqwest::Response,
+    body: Bytes,
+    why: Extension,
+) -> progenitor_client::Error<E> {
+    let mut copy = assemble(
+        response.status(),
+        response.version(),
+        response.headers().clone(),
+        response.url().clone(),
+        body,
+    );
+    match why {
+        Extension::TooLarge(too_large) => {
+            copy.extensions_mut().insert(too_large);
+        }
+        Extension::Broken(broken) => {
+            copy.extensions_mut().insert(broken);
+        }
+        Extension::Decode(raw, error) => {
+            copy.extensions_mut().insert(RawBody(raw));
+            copy.extensions_mut().insert(error);
+        }
+    }
+    progenitor_client::Error::UnexpectedResponse(copy.into())
+}
+
+/// `error: cause: root cause`, so a transport error says why.
+#[doc(hidden)]
+pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -408,74 +465,15 @@ enum Unread {
 impl Received {
     /// Reads the body, stopping as soon as it passes `limit` bytes so a
     /// hostile or broken server cannot make the client buffer without end.
-    async fn read(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Self> {
-        let status = response.status();
-        let version = response.version();
-        let headers = std::mem::take(response.headers_mut());
-        let url = response.url().clone();
-        let too_large = Err(Unread::TooLarge(BodyTooLarge { limit }));
-        if response
-            .content_length()
-            .is_some_and(|length| length > limit as u64)
-        {
-            return Ok(Self {
-                status,
-                version,
-                headers,
-                url,
-                body: too_large,
-            });
+    async fn read(mut response: reqwest::Response, limit: usize) -> Self {
+        let body = read_body(&mut response, limit).await;
+        Self {
+            status: response.status(),
+            version: response.version(),
+            headers: std::mem::take(response.headers_mut()),
+            url: response.url().clone(),
+            body,
         }
-        // A body that arrives in one chunk (most do) is kept as it is;
-        // only one in several pieces is copied together.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Vec<u8> = Vec::new();
-        let mut length = 0;
-        loop {
-            let chunk = match response.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => break,
-                // The status and headers arrived: keep them.
-                Err(error) => {
-                    return Ok(Self {
-                        status,
-                        version,
-                        headers,
-                        url,
-                        body: Err(Unread::Broken(BodyBroken {
-                            message: error_chain(&error),
-                        })),
-                    });
-                }
-            };
-            length += chunk.len();
-            if length > limit {
-                return Ok(Self {
-                    status,
-                    version,
-                    headers,
-                    url,
-                    body: too_large,
-                });
-            }
-            match first.take() {
-                None if joined.is_empty() => first = Some(chunk),
-                None => joined.extend_from_slice(&chunk),
-                Some(earlier) => {
-                    joined.reserve(length);
-                    joined.extend_from_slice(&earlier);
-                    joined.extend_from_slice(&chunk);
-                }
-            }
-        }
-        let body = first.unwrap_or_else(|| Bytes::from(joined));
-        Ok(Self {
-            status,
-            version,
-            headers,
-            url,
-            body: Ok(body),
-        })
     }
 
     fn into_response(self) -> reqwest::Response {

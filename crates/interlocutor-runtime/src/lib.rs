@@ -45,7 +45,7 @@ pub use builder::{
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use call::DecodeError;
-pub use context::{BodyBroken, BodyTooLarge, Context, RawBody};
+pub use context::{BodyBroken, BodyTooLarge, Context, RawBody, error_chain};
 pub use nullable::{FormNullable, FormRepeated, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;

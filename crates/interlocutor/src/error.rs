@@ -76,8 +76,10 @@ struct Details {
 pub enum ErrorKind {
     /// The provider answered with its error body (`code`, `message`...).
     Api,
-    /// An error status whose body is not the provider's error shape (an
-    /// HTML page from a proxy, an empty body): see [`Error::raw_body`].
+    /// A status the spec does not document (a redirect, a `201` where it
+    /// says `200`), or an error status whose body is not the provider's
+    /// error shape (an HTML page from a proxy, an empty body): see
+    /// [`Error::raw_body`].
     UnexpectedResponse,
     /// A success status whose body could not be decoded.
     InvalidResponse,
@@ -328,28 +330,20 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
                     .map(|RawBody(bytes)| bytes.clone())
                     .unwrap_or_default();
                 let raw_text = || Some(String::from_utf8_lossy(&raw).into_owned());
-                if response.status().is_success() {
-                    // A body that did not decode into the documented type,
-                    // handed back by the runtime with the decoder's error.
-                    let decode_error = response.extensions().get::<DecodeError>().cloned();
-                    let problem = match (
-                        &decode_error,
-                        serde_json::from_slice::<serde_json::Value>(&raw),
-                    ) {
-                        (Some(DecodeError(error)), _) => error.to_string(),
-                        (None, Err(error)) => error.to_string(),
-                        (None, Ok(_)) => "the body is not the documented shape".to_owned(),
-                    };
-                    let details = Details {
-                        kind: ErrorKind::InvalidResponse,
-                        message: Some(problem),
-                        raw_body: raw_text(),
-                        ..base
-                    };
-                    return Error::from(match decode_error {
-                        Some(DecodeError(error)) => details.with_source(error),
-                        None => details,
-                    });
+                // A documented success whose body did not decode, handed
+                // back by the runtime with the decoder's error. (A success
+                // with a status the spec does not list is an unexpected
+                // response, below.)
+                if let Some(DecodeError(error)) = response.extensions().get::<DecodeError>() {
+                    return Error::from(
+                        Details {
+                            kind: ErrorKind::InvalidResponse,
+                            message: Some(error.to_string()),
+                            raw_body: raw_text(),
+                            ..base
+                        }
+                        .with_source(error.clone()),
+                    );
                 }
                 // An undocumented status may still carry the provider's
                 // error body (a Twilio 401 does).
@@ -373,7 +367,7 @@ impl<T: ProviderError> From<ClientError<ErrorBody<T>>> for Error {
             | ClientError::InvalidUpgrade(source) => Details {
                 retryable: source.is_connect() || source.is_timeout(),
                 status: source.status().map(|s| s.as_u16()),
-                message: Some(source_chain(&source)),
+                message: Some(interlocutor_runtime::error_chain(&source)),
                 transport_failure: Some(if source.is_timeout() {
                     "timed out"
                 } else if source.is_connect() {
@@ -402,18 +396,6 @@ impl From<Details> for Error {
     fn from(details: Details) -> Self {
         Error(Box::new(details))
     }
-}
-
-/// `error: cause: root cause`, so a transport error says why.
-fn source_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// At most `limit` characters of `text`, on one line.

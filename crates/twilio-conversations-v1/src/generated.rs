@@ -844,7 +844,13 @@ impl Client {
             500u16..=599u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            _ => Err(Error::UnexpectedResponse(response)),
+            _ => {
+                Err(
+                    ::progenitor_client::ClientInfo::inner(self)
+                        .unexpected(response)
+                        .await,
+                )
+            }
         }
     }
 }

@@ -1635,7 +1635,13 @@ impl Client {
             503u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            _ => Err(Error::UnexpectedResponse(response)),
+            _ => {
+                Err(
+                    ::progenitor_client::ClientInfo::inner(self)
+                        .unexpected(response)
+                        .await,
+                )
+            }
         }
     }
 }
