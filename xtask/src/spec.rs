@@ -918,15 +918,23 @@ fn collect_refs(schema: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Follows a `$ref` to `#/components/...`; anything else is returned as is.
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix('#')
+/// Follows `$ref`s to `#/components/...`; anything else is returned as is.
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    // A chain of references ends within a few steps, or is a cycle the
+    // checker reports: stop either way.
+    for _ in 0..32 {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| reference.strip_prefix('#'))
             .and_then(|pointer| doc.pointer(pointer))
-            .unwrap_or(value),
-        None => value,
+        {
+            Some(target) => current = target,
+            None => return current,
+        }
     }
+    current
 }
 
 /// Calls `visit` on `schema` and every schema nested inline in it
@@ -1308,7 +1316,7 @@ fn wrap_error_bodies(doc: &mut Value) -> Result<(), String> {
 }
 
 /// Keywords that only narrow which values are valid, not their type.
-const CONSTRAINTS: [&str; 12] = [
+pub const CONSTRAINTS: [&str; 12] = [
     "propertyNames",
     "pattern",
     "minLength",

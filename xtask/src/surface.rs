@@ -29,6 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::spec::resolve;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
@@ -44,11 +45,11 @@ pub fn apply(file: &mut syn::File, doc: &Value, crate_name: &str) -> Result<(), 
     let library = crate_name.replace('-', "_");
     let runtime = Ident::new(RUNTIME, Span::call_site());
     let types = types_module(file)?;
+    mark_non_exhaustive(types);
+    // Before the structs are read: their setters carry the fields' docs.
+    document_fields_and_variants(types);
     let structs = named_structs(types);
     let newtypes = newtype_structs(types);
-
-    mark_non_exhaustive(types);
-    document_fields_and_variants(types);
     let mut added: Vec<Item> = Vec::new();
     for item in structs.values() {
         added.push(builder_impl(item, &runtime, &newtypes)?);
@@ -467,35 +468,69 @@ fn builder_impl(
         let plain = plain.trim_start_matches("r#");
         let ty = &field.ty;
         let docs = doc_attrs(&field.attrs);
+        // A blank line between the setter's sentence and the field's docs.
+        let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
         let wire = wire_name(field);
-        let optional = is_optional(field);
-        let sets = format!("Sets `{wire}`.");
-        let sets_entry = format!("Sets the entry `key` of `{wire}` to `value`.");
-        let removes = format!(
-            "Deletes the entry `key` of `{wire}` on the server: sends it as `null`, which a \
-             merge patch reads as \"delete\"."
-        );
+        let into = quote!(::std::convert::Into::into);
 
-        if !optional {
-            required_params.push(quote!(#ident: impl ::std::convert::Into<#ty>));
-            initializers.push(quote!(#ident: ::std::convert::Into::into(#ident)));
-            claim(ident);
-            methods.push(quote! {
+        // Each method made below, and its name for the clash check.
+        let mut add = |(name, method): (Ident, TokenStream)| {
+            claim(&name);
+            methods.push(method);
+        };
+        // `name(value)`: stores `stored` (an expression of `value`, which
+        // is `impl Into<value_ty>`) in the field.
+        let setter = |name: &Ident, value_ty: &TokenStream, stored: TokenStream| {
+            let sets = format!("Sets `{wire}`.");
+            let method = quote! {
                 #[doc = #sets]
-                #[doc = ""]
+                #separator
                 #(#docs)*
-                pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#ident = ::std::convert::Into::into(value);
+                pub fn #name(mut self, value: impl ::std::convert::Into<#value_ty>) -> Self {
+                    self.#ident = #stored;
                     self
                 }
-            });
+            };
+            (name.clone(), method)
+        };
+
+        if !is_optional(field) {
+            required_params.push(quote!(#ident: impl ::std::convert::Into<#ty>));
+            initializers.push(quote!(#ident: #into(#ident)));
+            add(setter(ident, &quote!(#ty), quote!(#into(value))));
             continue;
         }
         initializers.push(quote!(#ident: ::std::default::Default::default()));
 
+        // `set_<field>(key, value)` on a map: inserts `stored` (an
+        // expression of `value`) under `key` in the map `map`.
+        let entry_setter = |value_ty: &TokenStream, map: TokenStream, stored: TokenStream| {
+            let set = format_ident!("set_{plain}");
+            let sets_entry = format!("Sets the entry `key` of `{wire}` to `value`.");
+            let method = quote! {
+                #[doc = #sets_entry]
+                #separator
+                #(#docs)*
+                pub fn #set(
+                    mut self,
+                    key: impl ::std::convert::Into<::std::string::String>,
+                    value: impl ::std::convert::Into<#value_ty>,
+                ) -> Self {
+                    #map.insert(#into(key), #stored);
+                    self
+                }
+            };
+            (set, method)
+        };
+
         if let Some(inner) = argument(ty, "Option") {
             if let Some((wrapper, value)) = nullable(inner) {
                 let wrapper = format_ident!("{wrapper}");
+                add(setter(
+                    ident,
+                    &quote!(#value),
+                    quote!(::std::option::Option::Some(::#runtime::#wrapper::Value(#into(value)))),
+                ));
                 let clear = format_ident!("clear_{plain}");
                 let null_text = if wrapper == "FormNullable" {
                     "an empty value (`Key=`), a form's null"
@@ -503,137 +538,78 @@ fn builder_impl(
                     "`null`"
                 };
                 let clears = format!("Clears `{wire}`: sends it as {null_text}.");
-                claim(ident);
-                claim(&clear);
-                methods.push(quote! {
-                    #[doc = #sets]
-                    #[doc = ""]
-                    #(#docs)*
-                    pub fn #ident(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                        self.#ident = ::std::option::Option::Some(
-                            ::#runtime::#wrapper::Value(::std::convert::Into::into(value)),
-                        );
-                        self
-                    }
+                let method = quote! {
                     #[doc = #clears]
                     pub fn #clear(mut self) -> Self {
                         self.#ident = ::std::option::Option::Some(::#runtime::#wrapper::Null);
                         self
                     }
-                });
+                };
+                add((clear, method));
             } else {
-                claim(ident);
-                methods.push(quote! {
-                    #[doc = #sets]
-                    #[doc = ""]
-                    #(#docs)*
-                    pub fn #ident(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                        self.#ident = ::std::option::Option::Some(::std::convert::Into::into(value));
-                        self
-                    }
-                });
+                add(setter(
+                    ident,
+                    &quote!(#inner),
+                    quote!(::std::option::Option::Some(#into(value))),
+                ));
                 // A free-form object (typify's newtype over a JSON map) is
-                // filled one entry at a time, with any JSON value.
+                // also filled one entry at a time, with any JSON value.
                 let wraps_json_map = last_ident(inner)
                     .and_then(|name| newtypes.get(&name))
                     .is_some_and(is_json_map);
                 if wraps_json_map {
-                    let set = format_ident!("set_{plain}");
-                    claim(&set);
-                    methods.push(quote! {
-                        #[doc = #sets_entry]
-                        pub fn #set(
-                            mut self,
-                            key: impl ::std::convert::Into<::std::string::String>,
-                            value: impl ::std::convert::Into<::serde_json::Value>,
-                        ) -> Self {
-                            self.#ident
-                                .get_or_insert_with(|| #inner(::serde_json::Map::new()))
-                                .0
-                                .insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
-                            self
-                        }
-                    });
+                    add(entry_setter(
+                        &quote!(::serde_json::Value),
+                        quote!(self.#ident.get_or_insert_with(|| #inner(::serde_json::Map::new())).0),
+                        quote!(#into(value)),
+                    ));
                 }
             }
             continue;
         }
 
         if let Some(value) = map_value(ty) {
-            let set = format_ident!("set_{plain}");
-            claim(&set);
-            if let Some(inner) = argument(value, "Option") {
-                let remove = format_ident!("remove_{plain}");
-                claim(&remove);
-                methods.push(quote! {
-                    #[doc = #sets_entry]
-                    #[doc = ""]
-                    #(#docs)*
-                    pub fn #set(
-                        mut self,
-                        key: impl ::std::convert::Into<::std::string::String>,
-                        value: impl ::std::convert::Into<#inner>,
-                    ) -> Self {
-                        self.#ident.insert(
-                            ::std::convert::Into::into(key),
-                            ::std::option::Option::Some(::std::convert::Into::into(value)),
-                        );
-                        self
-                    }
-                    #[doc = #removes]
-                    pub fn #remove(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
-                        self.#ident.insert(::std::convert::Into::into(key), ::std::option::Option::None);
-                        self
-                    }
-                });
-            } else {
-                methods.push(quote! {
-                    #[doc = #sets_entry]
-                    #[doc = ""]
-                    #(#docs)*
-                    pub fn #set(
-                        mut self,
-                        key: impl ::std::convert::Into<::std::string::String>,
-                        value: impl ::std::convert::Into<#value>,
-                    ) -> Self {
-                        self.#ident.insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
-                        self
-                    }
-                });
+            match argument(value, "Option") {
+                Some(inner) => {
+                    add(entry_setter(
+                        &quote!(#inner),
+                        quote!(self.#ident),
+                        quote!(::std::option::Option::Some(#into(value))),
+                    ));
+                    let remove = format_ident!("remove_{plain}");
+                    let removes = format!(
+                        "Deletes the entry `key` of `{wire}` on the server: sends it as `null`, \
+                         which a merge patch reads as \"delete\"."
+                    );
+                    let method = quote! {
+                        #[doc = #removes]
+                        pub fn #remove(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                            self.#ident.insert(#into(key), ::std::option::Option::None);
+                            self
+                        }
+                    };
+                    add((remove, method));
+                }
+                None => add(entry_setter(
+                    &quote!(#value),
+                    quote!(self.#ident),
+                    quote!(#into(value)),
+                )),
             }
             continue;
         }
 
         if is_json_map(ty) {
-            let set = format_ident!("set_{plain}");
-            claim(&set);
-            methods.push(quote! {
-                #[doc = #sets_entry]
-                #[doc = ""]
-                #(#docs)*
-                pub fn #set(
-                    mut self,
-                    key: impl ::std::convert::Into<::std::string::String>,
-                    value: impl ::std::convert::Into<::serde_json::Value>,
-                ) -> Self {
-                    self.#ident.insert(::std::convert::Into::into(key), ::std::convert::Into::into(value));
-                    self
-                }
-            });
+            add(entry_setter(
+                &quote!(::serde_json::Value),
+                quote!(self.#ident),
+                quote!(#into(value)),
+            ));
             continue;
         }
 
         // A collection serde fills in when absent (`Vec<T>`).
-        claim(ident);
-        methods.push(quote! {
-            #[doc = #sets]
-            #[doc = ""]
-            #(#docs)*
-            pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                self.#ident = ::std::convert::Into::into(value);
-                self
-            }
-        });
+        add(setter(ident, &quote!(#ty), quote!(#into(value))));
     }
 
     let clashes: Vec<&String> = method_names
@@ -1029,21 +1005,6 @@ fn method_name(operation_id: &str) -> String {
 // ---------------------------------------------------------------------------
 // Checks
 
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    // A chain of references ends, or is refused, within a few steps.
-    for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(target) => current = target,
-                None => return current,
-            },
-            None => return current,
-        }
-    }
-    current
-}
-
 /// The schema that decides a value's constraints: references followed,
 /// and a lone `allOf` (a `$ref` with a description beside it) unwrapped.
 fn effective<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
@@ -1135,21 +1096,10 @@ fn has_constraints(doc: &Value, schema: &Value, depth: usize) -> bool {
     let Some(map) = schema.as_object() else {
         return false;
     };
-    const KEYWORDS: [&str; 12] = [
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "minProperties",
-        "maxProperties",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "propertyNames",
-    ];
-    if KEYWORDS.iter().any(|keyword| map.contains_key(*keyword)) {
+    if crate::spec::CONSTRAINTS
+        .iter()
+        .any(|keyword| map.contains_key(*keyword))
+    {
         return true;
     }
     let nested = map

@@ -915,6 +915,7 @@ pub mod types {
         }
         ///Sets `accessibility`.
         ///
+        ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
         pub fn accessibility(
             mut self,
             value: impl ::std::convert::Into<
@@ -936,6 +937,7 @@ pub mod types {
         }
         ///Sets `attributes`.
         ///
+        ///Free-form attributes of the conversation.
         pub fn attributes(
             mut self,
             value: impl ::std::convert::Into<ConversationAttributes>,
@@ -946,6 +948,8 @@ pub mod types {
             self
         }
         ///Sets the entry `key` of `attributes` to `value`.
+        ///
+        ///Free-form attributes of the conversation.
         pub fn set_attributes(
             mut self,
             key: impl ::std::convert::Into<::std::string::String>,
@@ -1011,6 +1015,7 @@ pub mod types {
         }
         ///Sets `initiatingParticipant`.
         ///
+        ///A participant of a conversation.
         pub fn initiating_participant(
             mut self,
             value: impl ::std::convert::Into<Participant>,
@@ -1022,6 +1027,7 @@ pub mod types {
         }
         ///Sets `lastMessage`.
         ///
+        ///The last message of the conversation, in short.
         pub fn last_message(
             mut self,
             value: impl ::std::convert::Into<MessagePreview>,
@@ -1065,6 +1071,7 @@ pub mod types {
         }
         ///Sets `status`.
         ///
+        ///Status of the conversation. `deleted` is not in the update page, but Bird's conversation listings filter on it, so a response may carry it.
         pub fn status(
             mut self,
             value: impl ::std::convert::Into<
@@ -1076,6 +1083,7 @@ pub mod types {
         }
         ///Sets `style`.
         ///
+        ///The style of the conversation: an ordinary one, a direct message between two participants, a chat channel, a personal inbox, or a conversation about a resource.
         pub fn style(
             mut self,
             value: impl ::std::convert::Into<
@@ -1097,6 +1105,7 @@ pub mod types {
         }
         ///Sets `visibility`.
         ///
+        ///Whether the conversation is public or private. Bird's default is `public`.
         pub fn visibility(
             mut self,
             value: impl ::std::convert::Into<
@@ -1122,6 +1131,7 @@ pub mod types {
         }
         ///Sets `accessibility`.
         ///
+        ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
         pub fn accessibility(
             mut self,
             value: impl ::std::convert::Into<ConversationAccessibility>,
@@ -1133,6 +1143,7 @@ pub mod types {
         }
         ///Sets `attributes`.
         ///
+        ///Free-form attributes of the conversation.
         pub fn attributes(
             mut self,
             value: impl ::std::convert::Into<ConversationAttributes>,
@@ -1143,6 +1154,8 @@ pub mod types {
             self
         }
         ///Sets the entry `key` of `attributes` to `value`.
+        ///
+        ///Free-form attributes of the conversation.
         pub fn set_attributes(
             mut self,
             key: impl ::std::convert::Into<::std::string::String>,
@@ -1201,6 +1214,7 @@ pub mod types {
         }
         ///Sets `status`.
         ///
+        ///Status of the conversation. Attempting to send messages in closed conversations results in an error. Bird's default for a new conversation is `active`.
         pub fn status(
             mut self,
             value: impl ::std::convert::Into<ConversationUpdateStatus>,
@@ -1210,6 +1224,7 @@ pub mod types {
         }
         ///Sets `visibility`.
         ///
+        ///Whether the conversation is public or private. Bird's default is `public`.
         pub fn visibility(
             mut self,
             value: impl ::std::convert::Into<ConversationVisibility>,
@@ -1255,6 +1270,7 @@ pub mod types {
         }
         ///Sets `preview`.
         ///
+        ///A short preview of the message content.
         pub fn preview(
             mut self,
             value: impl ::std::convert::Into<MessagePreviewContent>,
@@ -1278,6 +1294,7 @@ pub mod types {
         }
         ///Sets `sender`.
         ///
+        ///A participant of a conversation.
         pub fn sender(mut self, value: impl ::std::convert::Into<Participant>) -> Self {
             self.sender = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
@@ -1339,6 +1356,7 @@ pub mod types {
         }
         ///Sets `contactAnnotation`.
         ///
+        ///What Bird knows of the contact behind a recipient.
         pub fn contact_annotation(
             mut self,
             value: impl ::std::convert::Into<ContactAnnotation>,
@@ -1434,6 +1452,7 @@ pub mod types {
         }
         ///Sets `contact`.
         ///
+        ///How a contact participant is reached.
         pub fn contact(
             mut self,
             value: impl ::std::convert::Into<ParticipantContact>,

@@ -405,6 +405,7 @@ pub mod types {
         }
         ///Sets `NotificationLevel`.
         ///
+        ///The Notification Level of this User Conversation. One of `default` or `muted`.
         pub fn notification_level(
             mut self,
             value: impl ::std::convert::Into<NotificationLevel>,

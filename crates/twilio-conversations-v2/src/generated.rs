@@ -793,6 +793,7 @@ pub mod types {
         }
         ///Sets `configuration`.
         ///
+        ///Full configuration settings for this Conversation.
         pub fn configuration(
             mut self,
             value: impl ::std::convert::Into<ConversationConfiguration>,
@@ -838,6 +839,7 @@ pub mod types {
         }
         ///Sets `metadata`.
         ///
+        ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
         pub fn metadata(
             mut self,
             value: impl ::std::convert::Into<ConversationMetadata>,
@@ -941,6 +943,7 @@ pub mod types {
         }
         ///Sets `conversationsV1Bridge`.
         ///
+        ///Bridge to a Conversations v1 service.
         pub fn conversations_v1_bridge(
             mut self,
             value: impl ::std::convert::Into<ConversationsV1Bridge>,
@@ -1062,6 +1065,7 @@ pub mod types {
         }
         ///Sets `configuration`.
         ///
+        ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
         pub fn configuration(
             mut self,
             value: impl ::std::convert::Into<ConversationConfigurationPatch>,
@@ -1118,6 +1122,7 @@ pub mod types {
         }
         ///Sets `status`.
         ///
+        ///The state of the Conversation.
         pub fn status(
             mut self,
             value: impl ::std::convert::Into<ConversationStatus>,
