@@ -1,58 +1,17 @@
 //! `cargo xtask generate` on specs it must refuse: one paragraph naming the
 //! file and the construct, a non-zero exit, and not one file touched.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::{copy_dir, tree, workspace_root, xtask_outcome as xtask};
 
 /// A scratch workspace with the real specs, already generated once.
 fn generated_scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    std::fs::create_dir(dir.path().join("specs")).unwrap();
-    for entry in std::fs::read_dir(specs).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            dir.path().join("specs").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
+    copy_dir(&workspace_root().join("specs"), &dir.path().join("specs"));
     let (code, _, stderr) = xtask(dir.path(), &["generate"]);
     assert_eq!(code, 0, "{stderr}");
     dir
-}
-
-fn xtask(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Every file under `root/crates` with its contents and modification time.
-fn tree(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.join("crates")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let modified = path.metadata().unwrap().modified().unwrap();
-                files.insert(path.clone(), (std::fs::read(&path).unwrap(), modified));
-            }
-        }
-    }
-    files
 }
 
 /// Edits `specs/twilio-conversations-v2.yaml`, runs `generate`, and returns

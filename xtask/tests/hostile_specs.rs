@@ -5,18 +5,17 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::copy_dir;
+use common::{copy_dir, tree, workspace_root, xtask_outcome as xtask};
 
 /// A scratch workspace: the real specs, a copy of the hand-written runtime
 /// crate (so there is something to protect), generated once.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = workspace_root();
     copy_dir(&root.join("specs"), &dir.path().join("specs"));
     copy_dir(
         &root.join("crates/interlocutor-runtime"),
@@ -25,32 +24,6 @@ fn scratch() -> tempfile::TempDir {
     let (code, _, stderr) = xtask(dir.path(), &["generate"]);
     assert_eq!(code, 0, "{stderr}");
     dir
-}
-
-fn xtask(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = common::xtask(root, args);
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Every file under `root/crates`, with its contents.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.join("crates")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 /// Runs `generate` expecting a refusal that leaves `crates/` untouched;
