@@ -1,8 +1,10 @@
 //! Turning one checked spec into the files of its client crate.
 //!
-//! A generated crate has three files, all written here and never by hand:
-//! `Cargo.toml`, `src/lib.rs` (the glue that plugs the client into
-//! `interlocutor-runtime`) and `src/generated.rs` (progenitor's output).
+//! A generated crate has four files, all written here and never by hand:
+//! `Cargo.toml`, `README.md`, `src/lib.rs` (one call of the runtime's
+//! `api_client!`, which plugs the client into `interlocutor-runtime`) and
+//! `src/generated.rs` (progenitor's output with the fixes below and the
+//! user-facing surface of `surface.rs`).
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};

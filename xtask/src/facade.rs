@@ -72,7 +72,17 @@ fn check_unique(apis: &[Api]) -> Result<(), String> {
                 api.dir, wiring.provider, wiring.module
             ));
         }
-        if ["testing", "default"].contains(&wiring.feature.as_str()) {
+        // The features the facade's template declares itself.
+        if [
+            "default",
+            "testing",
+            "tracing",
+            "schemars",
+            "rustls",
+            "native-tls",
+        ]
+        .contains(&wiring.feature.as_str())
+        {
             problems.push(format!(
                 "crates/{}: the feature name `{}` is the facade's own",
                 api.dir, wiring.feature

