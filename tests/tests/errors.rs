@@ -9,9 +9,7 @@ use interlocutor::serde_json::json;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2::{self, types};
 use interlocutor::uuid::Uuid;
-use interlocutor::{
-    CredentialError, Credentials, Error, ErrorCode, ErrorKind, Response, RetryPolicy, bird, twilio,
-};
+use interlocutor::{Credentials, Error, ErrorCode, ErrorKind, Response, RetryPolicy, bird, twilio};
 use interlocutor_tests::BIRD;
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -104,51 +102,45 @@ fn the_environment_converts() {
     fn bird_from_env() -> interlocutor::Result<Credentials> {
         Ok(bird::from_env()?)
     }
-    // The environment is read, never changed: tests run in parallel. What it
-    // holds here decides what to expect.
-    let unset = |names: &[&str]| names.iter().all(|name| std::env::var_os(name).is_none());
-    if unset(&[
-        twilio::ACCOUNT_SID_VAR,
-        twilio::AUTH_TOKEN_VAR,
-        twilio::API_KEY_VAR,
-        twilio::API_SECRET_VAR,
-    ]) {
-        let error = twilio_from_env().unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Credentials);
-        assert_eq!(
-            error.to_string(),
-            "invalid credentials: the TWILIO_ACCOUNT_SID environment variable is not set"
-        );
-    } else {
-        // Set where these tests run: only that `?` compiles is checked.
-        let _ = twilio_from_env();
-    }
-    if unset(&[bird::ACCESS_KEY_VAR]) {
-        let error = bird_from_env().unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::Credentials);
-        assert_eq!(
-            error.to_string(),
-            "invalid credentials: the BIRD_ACCESS_KEY environment variable is not set"
-        );
-    } else {
-        let _ = bird_from_env();
-    }
-
-    // What `from_env` returns for a variable that is not set, whatever the
-    // environment of this process holds.
-    fn missing() -> interlocutor::Result<Credentials> {
-        let read: Result<Credentials, CredentialError> = Err(CredentialError::new(
+    // The process environment is shared by every test: the reading runs
+    // in a child process of this binary whose environment has none of the
+    // providers' variables.
+    const CHILD: &str = "INTERLOCUTOR_ENV_TEST_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "errors::the_environment_converts", "--nocapture"])
+            .env(CHILD, "1");
+        for name in [
+            twilio::ACCOUNT_SID_VAR,
             twilio::AUTH_TOKEN_VAR,
-            "environment variable is not set",
-        ));
-        Ok(read?)
+            twilio::API_KEY_VAR,
+            twilio::API_SECRET_VAR,
+            bird::ACCESS_KEY_VAR,
+        ] {
+            child.env_remove(name);
+        }
+        let output = child.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(
+            stdout.contains("1 passed"),
+            "the child ran no test:\n{stdout}"
+        );
+        return;
     }
-    let error = missing().unwrap_err();
+    let error = twilio_from_env().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Credentials);
     assert_eq!(error.provider(), None);
     assert_eq!(
         error.to_string(),
-        "invalid credentials: the TWILIO_AUTH_TOKEN environment variable is not set"
+        "invalid credentials: the TWILIO_ACCOUNT_SID environment variable is not set"
+    );
+    let error = bird_from_env().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Credentials);
+    assert_eq!(
+        error.to_string(),
+        "invalid credentials: the BIRD_ACCESS_KEY environment variable is not set"
     );
 }
 
