@@ -863,29 +863,20 @@ fn collect_all_refs(value: &Value, out: &mut Vec<String>) {
 /// `sanitize` in snake case).
 pub fn rust_name(name: &str) -> String {
     use heck::ToSnakeCase;
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let snake = cleaned.to_snake_case();
-    match snake.chars().next() {
-        None => "x".to_owned(),
-        Some(c) if c.is_alphabetic() || c == '_' => snake,
-        Some(_) => format!("x_{snake}"),
-    }
+    sanitize(name, |text| text.to_snake_case())
 }
 
 /// The Rust type name typify gives a component schema (`sanitize` in
 /// Pascal case).
 pub fn type_name(name: &str) -> String {
     use heck::ToPascalCase;
+    sanitize(name, |text| text.to_pascal_case())
+}
+
+/// typify's `sanitize`: characters that cannot be in an identifier become
+/// word breaks and the case is applied; a name that cannot start an
+/// identifier gets `x` in front, and a keyword `_` behind (`type_`).
+fn sanitize(name: &str, case: impl Fn(&str) -> String) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
@@ -897,11 +888,15 @@ pub fn type_name(name: &str) -> String {
             }
         })
         .collect();
-    let pascal = cleaned.to_pascal_case();
-    match pascal.chars().next() {
-        None => "X".to_owned(),
-        Some(c) if c.is_alphabetic() => pascal,
-        Some(_) => format!("X{pascal}"),
+    let cased = case(&cleaned);
+    let cased = match cased.chars().next() {
+        Some(c) if c.is_alphabetic() || c == '_' => cased,
+        _ => format!("{}{cased}", case("x")),
+    };
+    if syn::parse_str::<syn::Ident>(&cased).is_ok() {
+        cased
+    } else {
+        format!("{cased}_")
     }
 }
 

@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::spec::resolve;
+use crate::spec::{resolve, rust_name};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
@@ -979,13 +979,13 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
                 let Some(name) = parameter["name"].as_str() else {
                     continue;
                 };
-                path_names.insert(method_name(name), name.to_owned());
+                path_names.insert(rust_name(name), name.to_owned());
                 if let Some(schema) = parameter.get("schema") {
-                    path_schemas.insert(method_name(name), merged(doc, schema, 0));
+                    path_schemas.insert(rust_name(name), merged(doc, schema, 0));
                 }
             }
             found.insert(
-                method_name(id),
+                rust_name(id),
                 Operation {
                     body,
                     path_names,
@@ -995,11 +995,6 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
         }
     }
     found
-}
-
-/// progenitor's method name for an `operationId`.
-fn method_name(operation_id: &str) -> String {
-    crate::spec::rust_name(operation_id)
 }
 
 // ---------------------------------------------------------------------------
@@ -1566,11 +1561,13 @@ paths:
     #[test]
     fn method_names_follow_progenitor() {
         assert_eq!(
-            method_name("PatchConversationById"),
+            rust_name("PatchConversationById"),
             "patch_conversation_by_id"
         );
-        assert_eq!(method_name("UpdateConversation"), "update_conversation");
-        assert_eq!(method_name("list-things"), "list_things");
+        assert_eq!(rust_name("UpdateConversation"), "update_conversation");
+        assert_eq!(rust_name("type"), "type_");
+        assert_eq!(rust_name("2fa"), "x2fa");
+        assert_eq!(rust_name("list-things"), "list_things");
     }
 
     #[test]

@@ -50,6 +50,12 @@ const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
 #[derive(Clone, Debug)]
 pub struct RawBody(pub Bytes);
 
+/// Set as a response extension when a success body did not decode into
+/// the documented type: the `UnexpectedResponse` error
+/// [`Context::decode`] returns then carries it, with the [`RawBody`].
+#[derive(Clone, Debug)]
+pub struct DecodeError(pub std::sync::Arc<serde_json::Error>);
+
 /// Set as a response extension when the connection broke while the body
 /// was read, after the status and headers had arrived: the error keeps them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,7 +267,7 @@ impl Context {
             Err(error) => Err(unexpected(
                 &response,
                 raw.clone(),
-                Extension::Decode(raw, crate::DecodeError(std::sync::Arc::new(error))),
+                Extension::Decode(raw, DecodeError(std::sync::Arc::new(error))),
             )),
         }
     }
@@ -373,7 +379,7 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Byt
 enum Extension {
     TooLarge(BodyTooLarge),
     Broken(BodyBroken),
-    Decode(Bytes, crate::DecodeError),
+    Decode(Bytes, DecodeError),
 }
 
 impl From<Unread> for Extension {

@@ -31,7 +31,6 @@
 
 mod auth;
 mod builder;
-mod call;
 mod context;
 mod glue;
 mod nullable;
@@ -49,8 +48,7 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
-pub use call::DecodeError;
-pub use context::{BodyBroken, BodyTooLarge, Context, RawBody, error_chain};
+pub use context::{BodyBroken, BodyTooLarge, Context, DecodeError, RawBody, error_chain};
 pub use nullable::{FormNullable, FormRepeated, Nullable, deserialize_present};
 pub use open::{ErrorBody, Open};
 pub use path::encode_path_segment;
