@@ -36,6 +36,19 @@ fn patch() -> ConversationPatch {
 // 1. The retry budget bounds every call, and a zero wait is no hot loop.
 
 /// A server that answers 429 after 100 ms, forever, with `retry_after`.
+/// The error one update gets when the server answers once with `response`.
+async fn failure_for(response: ScriptedResponse) -> Error {
+    let transport = TestTransport::new();
+    transport.push(response);
+    let client = v2(&transport, RetryPolicy::disabled());
+    Error::from(
+        client
+            .patch_conversation_by_id("conv_1", patch())
+            .await
+            .unwrap_err(),
+    )
+}
+
 fn slow_rate_limits(retry_after: Option<&str>) -> TestTransport {
     let transport = TestTransport::new();
     for _ in 0..40 {
@@ -165,19 +178,12 @@ fn undecodable_bodies() -> Vec<(&'static str, Vec<u8>)> {
 async fn error_responses_with_undecodable_bodies_keep_their_status() {
     for status in [400, 404, 429, 503] {
         for (case, body) in undecodable_bodies() {
-            let transport = TestTransport::new();
-            transport.push(
+            let error = failure_for(
                 ScriptedResponse::bytes(status, body.clone())
                     .header("content-type", "application/json")
                     .header("twilio-request-id", "RQ123"),
-            );
-            let client = v2(&transport, RetryPolicy::disabled());
-            let error = Error::from(
-                client
-                    .patch_conversation_by_id("conv_1", patch())
-                    .await
-                    .unwrap_err(),
-            );
+            )
+            .await;
             assert_eq!(error.status(), Some(status), "{status} {case}: {error:?}");
             assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{case}");
             assert_eq!(error.request_id(), Some("RQ123"), "{case}");
@@ -212,19 +218,12 @@ async fn successes_that_do_not_decode_keep_their_status() {
         ("the wrong shape", br#"{"id": 5}"#.to_vec()),
     ];
     for (case, body) in bodies {
-        let transport = TestTransport::new();
-        transport.push(
+        let error = failure_for(
             ScriptedResponse::bytes(200, body.clone())
                 .header("content-type", "application/json")
                 .header("twilio-request-id", "RQ200"),
-        );
-        let client = v2(&transport, RetryPolicy::disabled());
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("conv_1", patch())
-                .await
-                .unwrap_err(),
-        );
+        )
+        .await;
         assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{case}");
         assert_eq!(error.status(), Some(200), "{case}");
         assert_eq!(error.request_id(), Some("RQ200"), "{case}");
@@ -491,17 +490,10 @@ async fn an_instant_zero_wait_is_slowed_to_the_floor() {
 
 #[tokio::test]
 async fn an_undocumented_success_status_keeps_its_body() {
-    let transport = TestTransport::new();
-    transport.push(
+    let error = failure_for(
         ScriptedResponse::json(201, &json!({"id": "conv_1"})).header("twilio-request-id", "RQ201"),
-    );
-    let client = v2(&transport, RetryPolicy::disabled());
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", patch())
-            .await
-            .unwrap_err(),
-    );
+    )
+    .await;
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error:?}");
     assert_eq!(error.status(), Some(201));
     assert_eq!(error.request_id(), Some("RQ201"));
