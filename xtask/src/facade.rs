@@ -89,14 +89,7 @@ fn check_unique(apis: &[Api]) -> Result<(), String> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}\nnothing was written.",
-            problems.join("\nerror: ")
-        ))
-    }
+    crate::output::nothing_written_unless_none(&problems)
 }
 
 /// `version` of `[workspace.package]`, for the path dependencies.

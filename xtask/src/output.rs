@@ -94,6 +94,12 @@ pub fn check_targets(root: &Path, specs: &[PathBuf]) -> Result<(), String> {
             ));
         }
     }
+    nothing_written_unless_none(&problems)
+}
+
+/// All the problems at once, so one run shows everything to fix before
+/// anything is written.
+pub fn nothing_written_unless_none(problems: &[String]) -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
