@@ -263,28 +263,29 @@ async fn error_responses_keep_the_headers_and_url_the_server_sent() {
         .build()
         .unwrap();
 
-    match client.patch_conversation_by_id("conv_1", patch()).await {
-        Err(conversations_v2::Error::ErrorResponse(response)) => {
-            let headers = response.headers();
-            assert_eq!(headers["content-type"], "text/html");
-            assert_eq!(headers["content-length"], html.len().to_string().as_str());
-        }
-        other => panic!("expected the 400 as an error response: {other:?}"),
-    }
-    match client.patch_conversation_by_id("conv_1", patch()).await {
-        Err(conversations_v2::Error::UnexpectedResponse(response)) => {
-            assert_eq!(response.status(), 302);
-            assert_eq!(
-                response.url().as_str(),
-                format!("{}/v2/Conversations/conv_1", server.base_url())
-            );
-            assert_eq!(
-                response.headers()["location"],
-                "https://example.com/elsewhere"
-            );
-        }
-        other => panic!("expected the 302 as an unexpected response: {other:?}"),
-    }
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .expect_err("a 400");
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
+    let headers = error.headers().unwrap();
+    assert_eq!(headers["content-type"], "text/html");
+    assert_eq!(headers["content-length"], html.len().to_string().as_str());
+    assert_eq!(error.raw_body(), Some(html));
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .expect_err("a 302");
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
+    assert_eq!(error.status(), Some(302));
+    assert_eq!(
+        error.url().unwrap().as_str(),
+        format!("{}/v2/Conversations/conv_1", server.base_url())
+    );
+    assert_eq!(
+        error.headers().unwrap()["location"],
+        "https://example.com/elsewhere"
+    );
     assert_eq!(server.received().len(), 2);
 }
 

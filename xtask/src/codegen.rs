@@ -1,10 +1,12 @@
 //! Turning one checked spec into the files of its client crate.
 //!
 //! A generated crate has four files, all written here and never by hand:
-//! `Cargo.toml`, `README.md`, `src/lib.rs` (one call of the runtime's
-//! `api_client!`, which plugs the client into `interlocutor-runtime`) and
-//! `src/generated.rs` (progenitor's output with the fixes below and the
-//! user-facing surface of `surface.rs`).
+//! `Cargo.toml`, `README.md`, `src/lib.rs` (the crate's docs) and
+//! `src/generated.rs`: progenitor's types (through typify) with the
+//! surface of `surface.rs`, the `Client` (one call of the runtime's
+//! `api_client!`) and its operations, emitted from the model by
+//! `client.rs`. progenitor's own client (its `Client`, hooks,
+//! `ResponseValue`, `prelude`) is not kept: the operations are ours.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
@@ -12,10 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use progenitor::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
-use quote::ToTokens as _;
-use syn::visit_mut::{self, VisitMut};
 
-use crate::spec::{self, RUNTIME_CRATE, Security, Spec};
+use crate::runtime::{self, CRATE as RUNTIME_CRATE};
+use crate::spec::{self, Security, Spec};
 
 /// A file to write, relative to the workspace root.
 pub struct GeneratedFile {
@@ -47,7 +48,7 @@ pub fn generate_crate(
             )
         })?;
     let spec = spec::load(spec_path, &shown)?;
-    let code = run_progenitor(&spec, &shown, &format!("{CRATE_PREFIX}{stem}"))?;
+    let code = generated_code(&spec, &shown, &format!("{CRATE_PREFIX}{stem}"))?;
 
     let crate_dir = Path::new("crates").join(stem);
     let crate_name = format!("{CRATE_PREFIX}{stem}");
@@ -62,7 +63,7 @@ pub fn generate_crate(
         },
         GeneratedFile {
             path: crate_dir.join("src/lib.rs"),
-            contents: lib_rs(&header, &crate_name, &spec, &shown),
+            contents: lib_rs(&header, &spec, &shown),
         },
         GeneratedFile {
             path: crate_dir.join("src/generated.rs"),
@@ -76,8 +77,8 @@ pub fn generate_crate(
     let api = crate::facade::Api {
         crate_name,
         dir: stem.to_owned(),
-        title: spec.title,
-        wiring: spec.wiring,
+        title: spec.api.title,
+        wiring: spec.api.wiring,
     };
     Ok((files, api))
 }
@@ -120,15 +121,40 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|_| message.unwrap_or_else(|| "unknown panic".to_owned()))
 }
 
-/// Runs progenitor, turning its panics (`todo!`, `assert!`) and errors into
-/// an error that names the spec, and adds the user-facing surface.
-fn run_progenitor(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, String> {
+/// progenitor's types with the surface, the client and its operations, as
+/// the text of `src/generated.rs`.
+fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, String> {
+    let mut types = progenitor_types(spec, shown)?;
+    let validated = crate::surface::apply(&mut types, &spec.original, &spec.api)
+        .map_err(|error| format!("{shown}: {error}"))?;
+    let operations = crate::client::operations(&spec.api, &validated)
+        .map_err(|error| format!("{shown}: {error}"))?;
+    let errors = crate::client::error_impls(&spec.api);
+    let client = client_definition(spec, crate_name);
+    let tokens = quote::quote! {
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {
+            #(#types)*
+        }
+        #client
+        #operations
+        #errors
+    };
+    let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
+        format!("{shown}: internal error: the generated code does not parse: {error}")
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The items of the `types` module progenitor generates (typify's types),
+/// with its panics (`todo!`, `assert!`) and errors turned into an error
+/// that names the spec.
+fn progenitor_types(spec: &Spec, shown: &str) -> Result<Vec<syn::Item>, String> {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_inner_type(quote::quote!(::interlocutor_runtime::Context))
-        .with_hooks(progenitor::HooksMode::Expected)
         .with_map_type("::std::collections::BTreeMap")
         .with_crate(RUNTIME_CRATE, CrateVers::Any, None);
 
@@ -151,186 +177,54 @@ fn run_progenitor(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
             ));
         }
     };
-    let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
+    let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: progenitor produced code that does not parse: {error}")
     })?;
-    let mut fixes = GeneratedCodeFixes;
-    fixes.visit_file_mut(&mut file);
-    crate::surface::apply(&mut file, &spec.original, crate_name)
-        .map_err(|error| format!("{shown}: {error}"))?;
-    Ok(prettyplease::unparse(&file))
+    file.items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                Some(module.content.map(|(_, items)| items).unwrap_or_default())
+            }
+            _ => None,
+        })
+        .ok_or_else(|| format!("{shown}: internal error: progenitor generated no `types` module"))
 }
 
-/// Two fixes to progenitor's output that it has no setting for:
-///
-/// - every `Option<Nullable<T>>` field gets `#[serde(default,
-///   deserialize_with = "…deserialize_present")]`: without it serde reads
-///   `"name": null` as `None`, and a PATCH body read from JSON would
-///   silently turn "clear" into "leave unchanged";
-/// - no `api-version` header (see `without_api_version`);
-/// - path parameters go through the runtime's `encode_path_segment`, which
-///   encodes `\` (read as `/` by URL parsers) and flags `.`, `..` and empty
-///   values, instead of `progenitor_client::encode_path`.
-struct GeneratedCodeFixes;
-
-impl VisitMut for GeneratedCodeFixes {
-    /// `builder.form_urlencoded(&body)?` (serde_urlencoded, which cannot
-    /// encode arrays) → `builder.form_repeated(&body).map_err(..)?`.
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Try(attempt) = expr
-            && let syn::Expr::MethodCall(call) = &mut *attempt.expr
-            && call.method == "form_urlencoded"
-        {
-            let runtime = syn::Ident::new(
-                &RUNTIME_CRATE.replace('-', "_"),
-                proc_macro2::Span::call_site(),
-            );
-            let receiver = &call.receiver;
-            let args = &call.args;
-            *attempt.expr = syn::parse_quote! {
-                ::#runtime::FormRepeated::form_repeated(#receiver, #args)
-                    .map_err(::progenitor_client::Error::InvalidRequest)
-            };
+/// The `Client`: one call of the runtime's `api_client!`.
+fn client_definition(spec: &Spec, crate_name: &str) -> proc_macro2::TokenStream {
+    let rt = runtime::path();
+    let api = &spec.api;
+    let security = match &api.security {
+        Security::Basic => quote::quote!(#rt::SecurityScheme::Basic),
+        Security::Token { scheme } => {
+            quote::quote!(#rt::SecurityScheme::Token { scheme: #scheme })
         }
-        visit_mut::visit_expr_mut(self, expr);
+    };
+    let mut docs = vec![format!(" A client for the {} API.", api.title)];
+    if let Some(description) = &api.description {
+        docs.push(String::new());
+        docs.extend(description.trim().lines().map(|line| format!(" {line}")));
     }
-
-    fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
-        if method.sig.asyncness.is_some() {
-            without_api_version(&mut method.block);
-        }
-        visit_mut::visit_impl_item_fn_mut(self, method);
-    }
-
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        // The URL is built inside `format!`, whose arguments are tokens.
-        mac.tokens = replace_encode_path(std::mem::take(&mut mac.tokens));
-        visit_mut::visit_macro_mut(self, mac);
-    }
-
-    fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
-        let runtime = RUNTIME_CRATE.replace('-', "_");
-        let three_state = [
-            format!("::std::option::Option<::{runtime}::Nullable<"),
-            format!("::std::option::Option<::{runtime}::FormNullable<"),
-        ];
-        if three_state.iter().any(|prefix| ty.starts_with(prefix)) {
-            let path = format!("::{runtime}::deserialize_present");
-            field
-                .attrs
-                .push(syn::parse_quote!(#[serde(default, deserialize_with = #path)]));
-        }
-        visit_mut::visit_field_mut(self, field);
-    }
-}
-
-/// progenitor sends `api-version: <info.version>` with every request;
-/// neither provider defines such a header, so it is not generated (rather
-/// than added, then removed at run time). Without header parameters the
-/// header map goes too: an allocation per request for nothing.
-fn without_api_version(block: &mut syn::Block) {
-    let mentions = |stmt: &syn::Stmt, text: &str| stmt.to_token_stream().to_string().contains(text);
-    block
-        .stmts
-        .retain(|stmt| !mentions(stmt, "\"api-version\""));
-    let header_map_grows = block
-        .stmts
-        .iter()
-        .any(|stmt| mentions(stmt, "header_map . append") || mentions(stmt, "header_map . insert"));
-    if !header_map_grows {
-        // No header parameters: no header map at all (an allocation
-        // per request for nothing).
-        let declares_map = |stmt: &syn::Stmt| {
-            matches!(stmt, syn::Stmt::Local(local)
-                if matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == "header_map"))
-        };
-        if block.stmts.iter().any(declares_map) {
-            block.stmts.retain(|stmt| !declares_map(stmt));
-            for stmt in &mut block.stmts {
-                if mentions(stmt, "header_map") {
-                    let tokens = without_header_map(stmt.to_token_stream());
-                    if let Ok(rewritten) = syn::parse2::<syn::Stmt>(tokens) {
-                        *stmt = rewritten;
-                    }
-                }
-            }
+    docs.push(String::new());
+    docs.push(format!(
+        " Made with [`Client::builder`], which checks the credentials and the base URL \
+         once; each operation is a method. Requests go to `{}` unless the builder says \
+         otherwise.",
+        api.base_url
+    ));
+    let provider = &api.wiring.provider_name;
+    let base_url = &api.base_url;
+    quote::quote! {
+        #rt::api_client! {
+            #(#[doc = #docs])*
+            client: Client,
+            api: #crate_name,
+            provider: #provider,
+            base_url: #base_url,
+            security: #security,
         }
     }
-}
-
-/// A token stream without its `.headers(header_map)` calls.
-fn without_header_map(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    use proc_macro2::{Group, TokenTree};
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut index = 0;
-    while index < tokens.len() {
-        if let (TokenTree::Punct(dot), Some(TokenTree::Ident(name)), Some(TokenTree::Group(args))) =
-            (&tokens[index], tokens.get(index + 1), tokens.get(index + 2))
-            && dot.as_char() == '.'
-            && name == "headers"
-            && args.stream().to_string() == "header_map"
-        {
-            index += 3;
-            continue;
-        }
-        out.push(match &tokens[index] {
-            TokenTree::Group(group) => {
-                let mut inner = Group::new(group.delimiter(), without_header_map(group.stream()));
-                inner.set_span(group.span());
-                TokenTree::Group(inner)
-            }
-            other => other.clone(),
-        });
-        index += 1;
-    }
-    out.into_iter().collect()
-}
-
-/// `encode_path(&x.to_string())` → `::interlocutor_runtime::encode_path_segment(&x)`
-/// (which encodes any printable value as it prints it, with no copy
-/// first), in a token stream and every group inside it.
-fn replace_encode_path(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    use proc_macro2::{Delimiter, Group, TokenTree};
-    let runtime = syn::Ident::new(
-        &RUNTIME_CRATE.replace('-', "_"),
-        proc_macro2::Span::call_site(),
-    );
-    let mut out = proc_macro2::TokenStream::new();
-    let mut encoder_before = false;
-    for token in tokens {
-        let replaced: proc_macro2::TokenStream = match token {
-            TokenTree::Ident(ident) if ident == "encode_path" => {
-                encoder_before = true;
-                out.extend(quote::quote!(::#runtime::encode_path_segment));
-                continue;
-            }
-            TokenTree::Group(group)
-                if encoder_before && group.delimiter() == Delimiter::Parenthesis =>
-            {
-                let inner = group.stream().to_string();
-                let argument = inner
-                    .strip_suffix(". to_string ()")
-                    .map(str::trim_end)
-                    .and_then(|argument| argument.parse::<proc_macro2::TokenStream>().ok())
-                    .unwrap_or_else(|| group.stream());
-                let mut replaced = Group::new(Delimiter::Parenthesis, argument);
-                replaced.set_span(group.span());
-                TokenTree::Group(replaced).into()
-            }
-            TokenTree::Group(group) => {
-                let mut replaced =
-                    Group::new(group.delimiter(), replace_encode_path(group.stream()));
-                replaced.set_span(group.span());
-                TokenTree::Group(replaced).into()
-            }
-            other => other.into(),
-        };
-        encoder_before = false;
-        out.extend(replaced);
-    }
-    out
 }
 
 /// `message` on one line, white space folded, cut after `limit` characters:
@@ -360,13 +254,7 @@ const OPTIONAL_DEPENDENCIES: [(&str, &str); 3] = [
 ];
 
 fn cargo_toml(crate_name: &str, spec: &Spec, shown: &str, code: &str) -> String {
-    let mut dependencies = vec![
-        RUNTIME_CRATE,
-        "progenitor-client",
-        "reqwest",
-        "serde",
-        "serde_json",
-    ];
+    let mut dependencies = vec![RUNTIME_CRATE, "serde", "serde_json"];
     for (marker, dependency) in OPTIONAL_DEPENDENCIES {
         if code.contains(marker) {
             dependencies.push(dependency);
@@ -393,6 +281,11 @@ keywords.workspace = true
 categories.workspace = true
 readme = "README.md"
 
+[lib]
+# The operations' examples use the `interlocutor` facade's paths, as users
+# write them; `xtask/tests/user_crate.rs` compiles them in a user's crate.
+doctest = false
+
 [package.metadata.docs.rs]
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
@@ -410,7 +303,7 @@ schemars = ["dep:schemars", "interlocutor-runtime/schemars"]
 workspace = true
 "#,
         crate_name = toml_string(crate_name),
-        description = toml_string(&format!("Generated client for the {} API.", spec.title)),
+        description = toml_string(&format!("Generated client for the {} API.", spec.api.title)),
         generated_from = toml_string(&shown),
     )
 }
@@ -440,8 +333,8 @@ fn toml_string(text: &str) -> String {
 /// The crate's README: what it is and where users meet it. Spec text is
 /// shown inside code spans, where Markdown reads it as text.
 fn readme(crate_name: &str, spec: &Spec, shown: &str) -> String {
-    let wiring = &spec.wiring;
-    let title = spec.title.replace(['`', '\n', '\r'], " ");
+    let wiring = &spec.api.wiring;
+    let title = spec.api.title.replace(['`', '\n', '\r'], " ");
     format!(
         "<!-- @generated by `cargo xtask generate` from {shown}. Do not edit. -->\n\
          # {crate_name}\n\n\
@@ -460,45 +353,30 @@ pub fn rust_string(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-fn lib_rs(header: &str, crate_name: &str, spec: &Spec, shown: &str) -> String {
-    let security = match &spec.security {
-        Security::Basic => "::interlocutor_runtime::SecurityScheme::Basic".to_owned(),
-        Security::Token { scheme } => format!(
-            "::interlocutor_runtime::SecurityScheme::Token {{ scheme: {} }}",
-            rust_string(scheme)
-        ),
-    };
+fn lib_rs(header: &str, spec: &Spec, shown: &str) -> String {
+    let api = &spec.api;
     let shown = shown.replace('\\', "/");
     format!(
         r#"{header}
 #![doc = {title_doc}]
 #![warn(missing_docs)]
 //!
-//! Most users reach it through the `interlocutor` crate, which re-exports it
-//! and adds credential helpers and a flat error type. `Client::builder` is
-//! the way in: it checks the credentials and base URL once. The client's
-//! hooks hand each request to `interlocutor_runtime::Context`, which adds
-//! auth and `User-Agent`, retries, and bounds the response size.
+//! Most users reach it through the `interlocutor` crate, as
+//! `{facade}`. `Client::builder` is the way in: it checks the credentials
+//! and base URL once. Each operation checks its inputs against the spec and
+//! hands the request to the runtime's one pipeline, which adds auth and
+//! `User-Agent`, retries, reads the body once, bounded, and returns the
+//! decoded body or `interlocutor::Error`.
 
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
-
-// The builder, `ApiClient` and hook impls, written once in the runtime.
-#[rustfmt::skip]
-::interlocutor_runtime::api_client! {{
-    client: Client,
-    api: {api},
-    base_url: {base_url},
-    security: {security},
-}}
 "#,
         title_doc = rust_string(&format!(
-            "Client for the {} API, generated by progenitor from `{shown}`.",
-            spec.title
+            "Client for the {} API, generated from `{shown}`.",
+            api.title
         )),
-        api = rust_string(crate_name),
-        base_url = rust_string(&spec.default_base_url),
+        facade = crate::client::facade_path(api),
     )
 }

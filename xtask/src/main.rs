@@ -9,9 +9,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod client;
 mod codegen;
 mod facade;
+mod model;
+mod names;
 mod output;
+mod runtime;
 mod spec;
 mod surface;
 
@@ -258,7 +262,7 @@ mod tests {
         );
         let field = format!(
             "+        pub {}: ::std::option::Option<::std::string::String>,",
-            spec::rust_name(&name)
+            names::rust_name(&name)
         );
         assert!(report.contains(&field), "{report}");
         assert!(generate(root.path(), Mode::Check).is_err());

@@ -34,20 +34,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-/// The runtime crate that owns the types the rewrites point at.
-pub const RUNTIME_CRATE: &str = "interlocutor-runtime";
+use crate::model::Api;
+use crate::names::{pascal, rust_name};
 
 /// A spec that passed every check, rewritten and ready for progenitor.
 pub struct Spec {
+    /// The document rewritten for typify (see the module docs).
     pub openapi: openapiv3::OpenAPI,
     /// The document as written, before the rewrites: the request
     /// constraints the generated checks are made from.
     pub original: Value,
-    pub title: String,
-    pub default_base_url: String,
-    pub security: Security,
-    /// Where the facade shows the client, from `x-interlocutor`.
-    pub wiring: Wiring,
+    /// The API as every emitter reads it.
+    pub api: Api,
 }
 
 /// What the facade needs to know of an API, from the spec's optional
@@ -312,17 +310,16 @@ pub fn load(path: &Path, shown: &str) -> Result<Spec, String> {
         .unwrap_or_default();
     let wiring = wiring(&doc, stem).map_err(|error| format!("{shown}: {error}"))?;
 
+    let api = crate::model::lower(&doc, title, default_base_url, security, wiring)
+        .map_err(|error| format!("{shown}: {error}"))?;
     let original = doc.clone();
-    rewrite(&mut doc).map_err(|error| format!("{shown}: {error}"))?;
+    rewrite(&mut doc, &api).map_err(|error| format!("{shown}: {error}"))?;
     let openapi = serde_json::from_value(doc)
         .map_err(|error| format!("{shown}: internal error after rewriting the spec: {error}"))?;
     Ok(Spec {
         openapi,
         original,
-        title,
-        default_base_url,
-        security,
-        wiring,
+        api,
     })
 }
 
@@ -859,47 +856,6 @@ fn collect_all_refs(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// The Rust name progenitor gives a parameter or method (typify's
-/// `sanitize` in snake case).
-pub fn rust_name(name: &str) -> String {
-    use heck::ToSnakeCase;
-    sanitize(name, |text| text.to_snake_case())
-}
-
-/// The Rust type name typify gives a component schema (`sanitize` in
-/// Pascal case).
-pub fn type_name(name: &str) -> String {
-    use heck::ToPascalCase;
-    sanitize(name, |text| text.to_pascal_case())
-}
-
-/// typify's `sanitize`: characters that cannot be in an identifier become
-/// word breaks and the case is applied; a name that cannot start an
-/// identifier gets `x` in front, and a keyword `_` behind (`type_`).
-fn sanitize(name: &str, case: impl Fn(&str) -> String) -> String {
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let cased = case(&cleaned);
-    let cased = match cased.chars().next() {
-        Some(c) if c.is_alphabetic() || c == '_' => cased,
-        _ => format!("{}{cased}", case("x")),
-    };
-    if syn::parse_str::<syn::Ident>(&cased).is_ok() {
-        cased
-    } else {
-        format!("{cased}_")
-    }
-}
-
 /// Names of the component schemas `schema` refers to directly.
 fn collect_refs(schema: &Value, out: &mut Vec<String>) {
     match schema {
@@ -933,6 +889,67 @@ pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
         }
     }
     current
+}
+
+/// The schema that decides a value's constraints: references followed,
+/// and a lone `allOf` (a `$ref` with a description beside it) unwrapped.
+pub fn effective<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut schema = resolve(doc, schema);
+    // A chain of lone `allOf`s ends within a few steps, or is a cycle the
+    // checker reports: stop either way.
+    for _ in 0..32 {
+        match schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => schema = resolve(doc, only),
+            _ => return schema,
+        }
+    }
+    schema
+}
+
+/// `schema` with references followed and every `allOf` member folded in
+/// (properties united, each keyword from the first member that has it), so
+/// the checks see every constraint that applies.
+pub fn merged(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = effective(doc, schema);
+    let Some(members) = schema.get("allOf").and_then(Value::as_array) else {
+        return schema.clone();
+    };
+    let mut out = schema.clone();
+    let map = out
+        .as_object_mut()
+        .expect("a schema with allOf is an object");
+    map.remove("allOf");
+    if depth > 16 {
+        return out;
+    }
+    for member in members {
+        let member = merged(doc, member, depth + 1);
+        let Some(member) = member.as_object() else {
+            continue;
+        };
+        for (key, value) in member {
+            match (key.as_str(), map.get_mut(key)) {
+                ("properties", Some(Value::Object(properties))) => {
+                    if let Some(more) = value.as_object() {
+                        for (name, property) in more {
+                            properties
+                                .entry(name.clone())
+                                .or_insert_with(|| property.clone());
+                        }
+                    }
+                }
+                (_, Some(_)) => {}
+                (_, None) => {
+                    map.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Calls `visit` on `schema` and every schema nested inline in it
@@ -988,12 +1005,11 @@ fn walk_inline_mut(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
 }
 
 /// JSON pointer escaping of one segment.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+use crate::model::escape;
 
 /// Applies the request and response rewrites described in the module docs.
-fn rewrite(doc: &mut Value) -> Result<(), String> {
+fn rewrite(doc: &mut Value, api: &Api) -> Result<(), String> {
+    hoist_operation_schemas(doc, api)?;
     uri_maps(doc);
     plain_parameters(doc);
     let (uses, inline) = {
@@ -1048,12 +1064,54 @@ fn rewrite(doc: &mut Value) -> Result<(), String> {
         let schema = doc.pointer_mut(pointer).expect("the root exists");
         rewrite_for(schema, side, &hint, &mut hoisted);
     }
-    wrap_error_bodies(doc)?;
-    let schemas = doc["components"]["schemas"]
-        .as_object_mut()
-        .expect("a spec with schemas to hoist has components");
+    let schemas = component_schemas(doc)?;
     for (name, schema) in hoisted.new {
         schemas.insert(name, schema);
+    }
+    Ok(())
+}
+
+/// `components.schemas`, made if the spec has none.
+fn component_schemas(doc: &mut Value) -> Result<&mut Map<String, Value>, String> {
+    let root = doc.as_object_mut().ok_or("the document is not a mapping")?;
+    let components = root
+        .entry("components")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or("`components` is not a mapping")?;
+    components
+        .entry("schemas")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or_else(|| "`components.schemas` is not a mapping".to_owned())
+}
+
+/// Moves the inline schemas the model named (bodies, success responses,
+/// parameter enums) into `components.schemas` under those names, so the
+/// client emitter and typify agree on every type name.
+fn hoist_operation_schemas(doc: &mut Value, api: &Api) -> Result<(), String> {
+    for operation in &api.operations {
+        for (at, name) in &operation.hoists {
+            let pointer = at.strip_prefix('#').unwrap_or(at);
+            let Some(schema) = doc.pointer_mut(pointer) else {
+                return Err(format!("internal error: `{at}` is not in the document"));
+            };
+            if schema.get("$ref").is_some() {
+                // Already moved: a shared `requestBodies` or `responses` entry.
+                continue;
+            }
+            let taken = std::mem::replace(
+                schema,
+                json!({ "$ref": format!("#/components/schemas/{}", escape(name)) }),
+            );
+            let schemas = component_schemas(doc)?;
+            if schemas.contains_key(name) {
+                return Err(format!(
+                    "{at}: the generator names this inline schema `{name}`, which                      `components.schemas` already has: name the inline schema in                      `components.schemas` yourself and refer to it"
+                ));
+            }
+            schemas.insert(name.clone(), taken);
+        }
     }
     Ok(())
 }
@@ -1158,9 +1216,9 @@ fn runtime_type(type_name: &str, parameter: Value, description: Option<Value>) -
     wrapper.insert(
         "x-rust-type".to_owned(),
         json!({
-            "crate": RUNTIME_CRATE,
+            "crate": crate::runtime::CRATE,
             "version": "*",
-            "path": format!("{}::{type_name}", RUNTIME_CRATE.replace('-', "_")),
+            "path": crate::runtime::item(type_name),
             "parameters": [parameter],
         }),
     );
@@ -1264,53 +1322,6 @@ fn open_position(child: &mut Value, name: &str, hoisted: &mut Hoisted) {
         Some(reference) => *child = runtime_type("Open", reference, description),
         None => open_enums(child, name, hoisted),
     }
-}
-
-/// `statusCallbacks` → `StatusCallbacks`, `more_info` → `MoreInfo`: the
-/// names typify gives inline types.
-fn pascal(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            let first = chars.next().expect("parts are not empty");
-            first.to_ascii_uppercase().to_string() + chars.as_str()
-        })
-        .collect()
-}
-
-/// Makes every error response decode into `ErrorBody<Error>`, which keeps
-/// a body that is not the documented error shape instead of failing.
-fn wrap_error_bodies(doc: &mut Value) -> Result<(), String> {
-    let mut pointers = BTreeSet::new();
-    for (at, operation) in operations(doc) {
-        let Some(responses) = operation["responses"].as_object() else {
-            continue;
-        };
-        for (status, response) in responses {
-            if !(status.starts_with('4') || status.starts_with('5')) {
-                continue;
-            }
-            let base = match response["$ref"].as_str() {
-                Some(reference) => reference.strip_prefix('#').unwrap_or(reference).to_owned(),
-                None => format!("{}/responses/{status}", at.trim_start_matches('#')),
-            };
-            pointers.insert(format!("{base}/content/{}/schema", escape(JSON)));
-        }
-    }
-    for pointer in pointers {
-        let Some(schema) = doc.pointer_mut(&pointer) else {
-            continue;
-        };
-        if schema.get("$ref").is_none() {
-            return Err(format!(
-                "#{pointer}: an error response schema must be a `$ref` to a named schema \
-                 (the API's one error schema), not an inline schema"
-            ));
-        }
-        *schema = runtime_type("ErrorBody", schema.clone(), None);
-    }
-    Ok(())
 }
 
 /// Keywords that only narrow which values are valid, not their type.
@@ -1437,8 +1448,8 @@ paths:
     #[test]
     fn a_valid_spec_is_rewritten() {
         let spec = load_text(MINIMAL).unwrap();
-        assert_eq!(spec.default_base_url, "https://api.example.com");
-        assert!(matches!(spec.security, Security::Basic));
+        assert_eq!(spec.api.base_url, "https://api.example.com");
+        assert!(matches!(spec.api.security, Security::Basic));
         let doc = serde_json::to_value(&spec.openapi).unwrap();
         let patch = &doc["components"]["schemas"]["Patch"]["properties"];
         assert_eq!(
@@ -1563,7 +1574,7 @@ paths:
     }
 
     #[test]
-    fn response_enums_are_opened_and_error_bodies_wrapped() {
+    fn response_enums_are_opened_and_error_bodies_kept_as_written() {
         let text = MINIMAL
             .replace(
                 "        sid: {type: string, pattern: \"^AC[0-9a-f]{32}$\", maxLength: 34}",
@@ -1602,16 +1613,11 @@ paths:
             json!({"type": "string", "enum": ["low", "high"]})
         );
 
+        // Error bodies are read as the API's error type itself: the
+        // pipeline keeps a body of another shape raw.
         let error = &doc["paths"]["/things/{Sid}"]["patch"]["responses"]["404"]["content"]["application/json"]
             ["schema"];
-        assert_eq!(
-            error["x-rust-type"]["path"],
-            "interlocutor_runtime::ErrorBody"
-        );
-        assert_eq!(
-            error["x-rust-type"]["parameters"][0],
-            json!({"$ref": "#/components/schemas/Error"})
-        );
+        assert_eq!(error, &json!({"$ref": "#/components/schemas/Error"}));
     }
 
     #[test]
@@ -1622,7 +1628,9 @@ paths:
         );
         let error = refused(&text);
         assert!(
-            error.contains("an error response schema must be a `$ref`"),
+            error.contains(
+                "error response `404` has a body that is not the API's one error schema (a `$ref`"
+            ),
             "{error}"
         );
     }

@@ -17,6 +17,8 @@ use crate::{Context, CredentialError, Credentials, RetryPolicy, SecurityScheme};
 pub trait ApiClient: Sized {
     /// The crate name, used in `User-Agent` and `Debug` output.
     const API: &'static str;
+    /// The provider's name, for error messages (`"Twilio"`).
+    const PROVIDER: &'static str;
     /// The first `servers` entry of the spec.
     const DEFAULT_BASE_URL: &'static str;
     /// The spec's security scheme.
@@ -40,6 +42,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// # struct Client;
 /// # impl ApiClient for Client {
 /// #     const API: &'static str = "demo";
+/// #     const PROVIDER: &'static str = "Demo";
 /// #     const DEFAULT_BASE_URL: &'static str = "https://api.example.com";
 /// #     const SECURITY: SecurityScheme = SecurityScheme::Basic;
 /// #     fn from_parts(_: &str, _: reqwest::Client, _: Context) -> Self { Client }
@@ -208,6 +211,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         };
         let context = Context {
             api: C::API,
+            provider: C::PROVIDER,
             scheme: C::SECURITY,
             authorization,
             user_agent,

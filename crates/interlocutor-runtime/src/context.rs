@@ -1,27 +1,36 @@
-//! Per-client state that finishes, sends, retries and checks every request.
+//! The one pipeline every generated operation goes through.
+//!
+//! A generated method checks its inputs, describes its request as an
+//! [`Outgoing`] and calls [`Context::call`] once. The call then runs in
+//! named phases, one loop and no side channels:
+//!
+//! 1. **attempt**: the request is made from its parts (auth and
+//!    `User-Agent` added), sent, and retried as the [`RetryPolicy`] says;
+//! 2. **read**: the last response's body is read once, bounded;
+//! 3. **decode**: a documented success into the operation's type, a
+//!    documented error into the API's error body, anything else kept raw,
+//!    each with its status, headers and request id.
 
 use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
-use reqwest::{StatusCode, Version};
+use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::SecurityScheme;
+use crate::error::Received;
 use crate::retry::{
     RetryEvent, RetryObserver, RetryPolicy, RetryReason, is_retryable_status, retry_after,
 };
+use crate::{Error, ProviderError, SecurityScheme};
 
-/// What a generated client carries besides its base URL and HTTP client.
-///
-/// Generated crates hold it as progenitor's "inner" value and call it from
-/// their `ClientHooks`: [`Context::prepare`] in `pre` (so the headers it
-/// adds are on the `reqwest::Request` itself, where hooks, test transports
-/// and snapshots see exactly what goes on the wire), [`Context::execute`]
-/// in `exec` and [`Context::check`] in `post`.
+/// What a generated client carries besides its base URL and HTTP client:
+/// credentials made into a header once, the retry policy, the transport
+/// and the response size limit.
 #[derive(Clone)]
 pub struct Context {
     pub(crate) api: &'static str,
+    pub(crate) provider: &'static str,
     pub(crate) scheme: SecurityScheme,
     pub(crate) authorization: HeaderValue,
     pub(crate) user_agent: HeaderValue,
@@ -44,71 +53,227 @@ pub(crate) enum Transport {
 /// The longest URL the HTTP stack accepts (`http::Uri`'s limit).
 const MAX_URL_LENGTH: usize = u16::MAX as usize - 1;
 
-/// The body of a response as received, before any rewriting: set as a
-/// response extension so an error can show the raw body even where
-/// progenitor hands over only the `reqwest::Response`.
-#[derive(Clone, Debug)]
-pub struct RawBody(pub Bytes);
-
-/// Set as a response extension when a success body did not decode into
-/// the documented type: the `UnexpectedResponse` error
-/// [`Context::decode`] returns then carries it, with the [`RawBody`].
-#[derive(Clone, Debug)]
-pub struct DecodeError(pub std::sync::Arc<serde_json::Error>);
-
-/// Set as a response extension when the connection broke while the body
-/// was read, after the status and headers had arrived: the error keeps them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BodyBroken {
-    /// What the transport said, causes included.
-    pub message: String,
+/// What an operation documents about its responses, emitted by the
+/// generator from the spec.
+#[derive(Debug)]
+pub struct Operation {
+    /// The operation's name, for spans and retry events.
+    pub id: &'static str,
+    /// Statuses whose body is the operation's success type.
+    pub success: &'static [Status],
+    /// Statuses whose body is the API's error body.
+    pub errors: &'static [Status],
 }
 
-/// Set as a response extension when the body was over the size limit and
-/// was not read; the `post` hook turns such a response into an error.
+/// A status as a spec's `responses` keys name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BodyTooLarge {
-    /// The limit, in bytes.
-    pub limit: usize,
+pub enum Status {
+    /// One status (`200`).
+    Code(u16),
+    /// A class of statuses (`4XX` is `Class(4)`).
+    Class(u16),
+    /// `default`: any status no other key names.
+    Default,
+}
+
+/// What the spec says a response with a given status is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Documented {
+    Success,
+    Error,
+    Not,
+}
+
+impl Operation {
+    /// The most specific key that names `status` decides, as OpenAPI says:
+    /// a code, then its class, then `default`.
+    fn documents(&self, status: u16) -> Documented {
+        let find = |wanted: Status| {
+            if self.success.contains(&wanted) {
+                Some(Documented::Success)
+            } else if self.errors.contains(&wanted) {
+                Some(Documented::Error)
+            } else {
+                None
+            }
+        };
+        find(Status::Code(status))
+            .or_else(|| find(Status::Class(status / 100)))
+            .or_else(|| find(Status::Default))
+            .unwrap_or(Documented::Not)
+    }
+}
+
+/// A request as a generated method describes it: made into a
+/// `reqwest::Request` for each attempt, so a retry needs no copy of the
+/// first one and the body is serialised once.
+pub struct Outgoing {
+    method: Method,
+    url: String,
+    has_query: bool,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Option<(&'static str, Bytes)>,
+}
+
+impl Outgoing {
+    /// A request to `url` (base URL and percent-encoded path).
+    pub fn new(method: Method, url: String) -> Self {
+        Self {
+            method,
+            url,
+            has_query: false,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a query parameter: a scalar as its text, an array as the key
+    /// repeated, nothing for `None`.
+    pub fn query<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
+        for text in scalar_texts(name, value)? {
+            self.url.push(if self.has_query { '&' } else { '?' });
+            self.has_query = true;
+            self.url
+                .extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
+            self.url.push('=');
+            self.url
+                .extend(url::form_urlencoded::byte_serialize(text.as_bytes()));
+        }
+        Ok(self)
+    }
+
+    /// Adds a header parameter; a value a header cannot carry (a line
+    /// break) is refused, naming the parameter.
+    pub fn header<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
+        let header = header_name(name)?;
+        for text in scalar_texts(name, value)? {
+            let value = HeaderValue::try_from(text).map_err(|_| {
+                Error::from(crate::Invalid::new(
+                    &crate::Field::Root.property(name),
+                    "has characters an HTTP header cannot carry",
+                ))
+            })?;
+            self.headers.push((header.clone(), value));
+        }
+        Ok(self)
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|error| {
+            Error::conversion(format_args!("the JSON body cannot be encoded: {error}"))
+        })?;
+        self.body = Some(("application/json", Bytes::from(bytes)));
+        Ok(self)
+    }
+
+    /// Sets a form body as Twilio reads them: an array as its key repeated
+    /// (`Filters=a&Filters=b`), a [`crate::FormNullable::Null`] as an empty
+    /// value.
+    pub fn form<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let text = serde_html_form::to_string(body).map_err(|error| {
+            Error::conversion(format_args!("the form body cannot be encoded: {error}"))
+        })?;
+        self.body = Some(("application/x-www-form-urlencoded", Bytes::from(text)));
+        Ok(self)
+    }
+}
+
+/// A header parameter's name as the spec spells it.
+fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::conversion(format_args!("`{name}` is not a valid header name")))
+}
+
+/// A parameter's value as the texts it is sent as.
+fn scalar_texts<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+) -> Result<Vec<String>, Error> {
+    use serde_json::Value;
+    let scalar = |value: Value| match value {
+        Value::String(text) => Ok(text),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        _ => Err(Error::from(crate::Invalid::new(
+            &crate::Field::Root.property(name),
+            "is not a value a parameter can carry (a string, number or boolean)",
+        ))),
+    };
+    match serde_json::to_value(value) {
+        Ok(Value::Null) => Ok(Vec::new()),
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .filter(|item| !item.is_null())
+            .map(scalar)
+            .collect(),
+        Ok(other) => scalar(other).map(|text| vec![text]),
+        Err(error) => Err(Error::conversion(format_args!(
+            "`{name}` cannot be encoded: {error}"
+        ))),
+    }
+}
+
+/// Decodes a documented success body.
+type Decode<T> = fn(&[u8]) -> serde_json::Result<T>;
+
+fn decode_json<T: serde::de::DeserializeOwned>(raw: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(raw)
+}
+
+fn decode_nothing(_: &[u8]) -> serde_json::Result<()> {
+    Ok(())
 }
 
 impl Context {
-    /// Adds auth and `User-Agent` and drops headers no provider asked for;
-    /// refuses a request whose path holds a parameter that cannot be a
-    /// segment (see [`crate::encode_path_segment`]).
-    pub fn prepare(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        if let Some(problem) = crate::path::invalid_parameter(request.url().path()) {
-            return Err(problem.to_owned());
-        }
-        // hyper refuses a longer URI when the request is sent, with a
-        // message that quotes all of it; refuse it here, for every
-        // transport alike.
-        let length = request.url().as_str().len();
-        if length > MAX_URL_LENGTH {
-            return Err(format!(
-                "the request URL would be {length} bytes long, over the {MAX_URL_LENGTH} an \
-                 HTTP request can carry: a path parameter is too long"
-            ));
-        }
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, self.authorization.clone());
-        headers.insert(USER_AGENT, self.user_agent.clone());
-        Ok(())
+    /// A value a generated method refused before sending: the field at
+    /// fault, attributed to this client's provider.
+    pub fn invalid(&self, invalid: crate::Invalid) -> Error {
+        Error::from(invalid).for_provider(self.provider)
     }
 
-    /// Sends a prepared request, retrying as the [`RetryPolicy`] says, and
-    /// returns the last response with its body read (up to the size limit).
-    ///
-    /// Error responses whose body is not JSON get it as a JSON string of
-    /// its text (an empty body as `null`), so the generated client decodes
-    /// them into `ErrorBody::Undocumented` instead of losing the status;
-    /// their headers are left as the server sent them.
-    pub async fn execute(
+    /// Sends `request` for `operation` and returns its decoded success
+    /// body, or the one [`Error`] of anything else.
+    pub async fn call<T, E>(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
-        operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+        operation: &'static Operation,
+        request: Outgoing,
+    ) -> Result<crate::Response<T>, Error>
+    where
+        T: serde::de::DeserializeOwned,
+        E: ProviderError,
+    {
+        self.run::<T, E>(http, operation, request, decode_json::<T>)
+            .await
+    }
+
+    /// [`Context::call`] for an operation whose success has no body.
+    pub async fn call_without_body<E: ProviderError>(
+        &self,
+        http: &reqwest::Client,
+        operation: &'static Operation,
+        request: Outgoing,
+    ) -> Result<crate::Response<()>, Error> {
+        self.run::<(), E>(http, operation, request, decode_nothing)
+            .await
+    }
+
+    async fn run<T, E: ProviderError>(
+        &self,
+        http: &reqwest::Client,
+        operation: &'static Operation,
+        request: Outgoing,
+        decode: Decode<T>,
+    ) -> Result<crate::Response<T>, Error> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
@@ -118,8 +283,8 @@ impl Context {
             let span = tracing::info_span!(
                 "interlocutor.call",
                 api = self.api,
-                operation,
-                method = request.method().as_str(),
+                operation = operation.id,
+                method = request.method.as_str(),
                 attempts = Empty,
                 status = Empty,
                 request_id = Empty,
@@ -127,75 +292,151 @@ impl Context {
                 error = Empty,
             );
             let started = tokio::time::Instant::now();
-            let (outcome, attempts) = self
-                .attempts(http, request, operation)
+            let mut attempts = 0;
+            let outcome = self
+                .phases::<T, E>(http, operation, &request, decode, &mut attempts)
                 .instrument(span.clone())
                 .await;
             span.record("attempts", attempts);
             span.record("duration_ms", started.elapsed().as_millis() as u64);
-            match &outcome {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    if let Some(id) = crate::request_id(response.headers()) {
-                        span.record("request_id", id);
-                    }
-                }
-                Err(error) => {
-                    let kind = if error.is_timeout() {
-                        "timeout"
-                    } else if error.is_connect() {
-                        "connect"
-                    } else {
-                        "transport"
-                    };
-                    span.record("error", kind);
-                }
+            let (status, request_id) = match &outcome {
+                Ok(response) => (
+                    Some(crate::Response::status(response).as_u16()),
+                    crate::Response::request_id(response),
+                ),
+                Err(error) => (error.status(), error.request_id()),
+            };
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            if let Some(id) = request_id {
+                span.record("request_id", crate::error::excerpt(id, 100));
+            }
+            if let Err(error) = &outcome {
+                span.record("error", error.kind().as_str());
             }
             outcome
         }
         #[cfg(not(feature = "tracing"))]
-        self.attempts(http, request, operation).await.0
+        self.phases::<T, E>(http, operation, &request, decode, &mut 0)
+            .await
     }
 
-    /// The retry loop of [`Context::execute`]; also says how many attempts
-    /// it made.
+    /// Attempt, read, decode.
+    async fn phases<T, E: ProviderError>(
+        &self,
+        http: &reqwest::Client,
+        operation: &'static Operation,
+        request: &Outgoing,
+        decode: Decode<T>,
+        attempts: &mut u32,
+    ) -> Result<crate::Response<T>, Error> {
+        let mut response = self.attempts(http, operation, request, attempts).await?;
+        let status = response.status();
+        let raw = read_body(&mut response, self.max_response_bytes).await;
+        let headers = std::mem::take(response.headers_mut());
+        let received = Received {
+            provider: self.provider,
+            status: status.as_u16(),
+            headers: &headers,
+            url: response.url(),
+        };
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(Unread::TooLarge(limit)) => return Err(Error::too_large(received, limit)),
+            Err(Unread::Broken(error)) => return Err(Error::broken_body(received, error)),
+        };
+        match operation.documents(received.status) {
+            Documented::Success => match decode(&raw) {
+                Ok(body) => Ok(crate::Response::from_parts(body, status, headers)),
+                Err(why) => Err(Error::invalid_response(received, &raw, why)),
+            },
+            // An undocumented error status may still carry the provider's
+            // error body (a Twilio 401 does).
+            Documented::Error | Documented::Not if received.status >= 400 => {
+                match error_body::<E>(&raw) {
+                    Some(body) => Err(Error::api(received, body)),
+                    None => Err(Error::unexpected(received, &raw)),
+                }
+            }
+            _ => Err(Error::unexpected(received, &raw)),
+        }
+    }
+
+    /// The request as it goes on the wire: the parts, auth and
+    /// `User-Agent`.
+    fn request(&self, outgoing: &Outgoing) -> Result<reqwest::Request, Error> {
+        // hyper refuses a longer URI when the request is sent, with a
+        // message that quotes all of it; refuse it here, for every
+        // transport alike.
+        let length = outgoing.url.len();
+        if length > MAX_URL_LENGTH {
+            return Err(Error::refused(
+                self.provider,
+                format!(
+                    "the request URL would be {length} bytes long, over the {MAX_URL_LENGTH} \
+                     an HTTP request can carry: a path parameter is too long"
+                ),
+            ));
+        }
+        let url = reqwest::Url::parse(&outgoing.url).map_err(|error| {
+            Error::refused(
+                self.provider,
+                format!("the request URL is invalid: {error}"),
+            )
+        })?;
+        if let Some(problem) = crate::path::invalid_parameter(url.path()) {
+            return Err(Error::refused(self.provider, problem.to_owned()));
+        }
+        let mut request = reqwest::Request::new(outgoing.method.clone(), url);
+        let headers = request.headers_mut();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some((content_type, body)) = &outgoing.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        let headers = request.headers_mut();
+        for (name, value) in &outgoing.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        headers.insert(AUTHORIZATION, self.authorization.clone());
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        Ok(request)
+    }
+
+    /// Sends the request, retrying as the [`RetryPolicy`] says, and returns
+    /// the last response, its body unread.
     async fn attempts(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
-        operation: &'static str,
-    ) -> (reqwest::Result<reqwest::Response>, u32) {
+        operation: &'static Operation,
+        outgoing: &Outgoing,
+        attempt: &mut u32,
+    ) -> Result<reqwest::Response, Error> {
         let started = tokio::time::Instant::now();
-        let mut request = request;
-        let mut attempt = 1;
+        *attempt = 1;
         loop {
-            // A copy only when another attempt may follow; bodies held in
-            // memory (ours always are) can be copied.
-            let spare = if attempt < self.retry.attempts() {
-                request.try_clone()
-            } else {
-                None
-            };
-            let outcome = self.send(http, request).await;
+            let outcome = self.send(http, self.request(outgoing)?).await;
             let (reason, server_wait) = match &outcome {
                 Err(error) if error.is_connect() => (RetryReason::Connect, None),
                 Ok(response) if is_retryable_status(response.status().as_u16()) => (
                     RetryReason::Status(response.status().as_u16()),
                     retry_after(response.headers(), SystemTime::now()),
                 ),
-                _ => return (self.finish(outcome).await, attempt),
+                _ => return outcome.map_err(|error| Error::transport(self.provider, error)),
             };
-            let Some(next) = spare else {
-                return (self.finish(outcome).await, attempt);
-            };
-            let wait = self.retry.wait(attempt, server_wait);
+            if *attempt >= self.retry.attempts() {
+                return outcome.map_err(|error| Error::transport(self.provider, error));
+            }
+            let wait = self.retry.wait(*attempt, server_wait);
             // The budget bounds the whole call: a retry whose wait would
             // end past it is not made, however short the wait.
             if !self.retry.fits_budget(started.elapsed(), wait) {
-                return (self.finish(outcome).await, attempt);
+                return outcome.map_err(|error| Error::transport(self.provider, error));
             }
             #[cfg(feature = "tracing")]
             {
+                let attempt = *attempt;
                 match &reason {
                     RetryReason::Status(status) => tracing::info!(
                         attempt,
@@ -213,110 +454,19 @@ impl Context {
             }
             if let Some(observer) = &self.on_retry {
                 (observer.0)(&RetryEvent {
-                    operation,
-                    attempt,
+                    operation: operation.id,
+                    attempt: *attempt,
                     reason,
                     wait,
                     from_retry_after: server_wait.is_some(),
                 });
             }
+            // The response being retried is dropped before the wait, so
+            // its connection goes back to the pool.
+            drop(outcome);
             tokio::time::sleep(wait).await;
-            request = next;
-            attempt += 1;
+            *attempt += 1;
         }
-    }
-
-    /// The response handed to progenitor. A success goes as it came, its
-    /// body unread: [`Context::decode`] reads it, bounded, once. Anything
-    /// else is read here, bounded, and rebuilt with its body as JSON progenitor
-    /// can decode (see [`crate::ErrorBody`]) and the raw bytes beside it.
-    async fn finish(
-        &self,
-        outcome: reqwest::Result<reqwest::Response>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let response = outcome?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        Ok(Received::read(response, self.max_response_bytes)
-            .await
-            .into_response())
-    }
-
-    /// Reads a success body, at most the size limit, and decodes it into
-    /// `T`. A body that is too large, breaks off or does not decode (empty,
-    /// truncated, HTML, the wrong shape) is returned as
-    /// `Error::UnexpectedResponse` with the status, headers and URL the
-    /// server sent, the raw body ([`RawBody`]) and why ([`BodyTooLarge`],
-    /// [`BodyBroken`], [`crate::DecodeError`]). Generated success arms call
-    /// it in place of progenitor's `ResponseValue::from_response`.
-    pub async fn decode<T: serde::de::DeserializeOwned, E>(
-        &self,
-        mut response: reqwest::Response,
-    ) -> Result<crate::Response<T>, progenitor_client::Error<E>> {
-        let raw = match read_body(&mut response, self.max_response_bytes).await {
-            Ok(raw) => raw,
-            Err(unread) => return Err(unexpected(&response, Bytes::new(), unread.into())),
-        };
-        match serde_json::from_slice(&raw) {
-            Ok(body) => {
-                let status = response.status();
-                let headers = std::mem::take(response.headers_mut());
-                Ok(crate::Response::from_parts(body, status, headers))
-            }
-            Err(error) => Err(unexpected(
-                &response,
-                raw.clone(),
-                Extension::Decode(raw, DecodeError(std::sync::Arc::new(error))),
-            )),
-        }
-    }
-
-    /// A response no arm of the operation documents (a `201` where the
-    /// spec says `200`), with its body read, bounded, and kept as
-    /// [`RawBody`]: a success status left unread by [`Context::execute`]
-    /// would otherwise reach the caller with no body at all. Generated
-    /// methods call it in progenitor's catch-all arm.
-    pub async fn unexpected<E>(&self, response: reqwest::Response) -> progenitor_client::Error<E> {
-        let response = if response.extensions().get::<RawBody>().is_some() {
-            response
-        } else {
-            Received::read(response, self.max_response_bytes)
-                .await
-                .into_response()
-        };
-        progenitor_client::Error::UnexpectedResponse(response)
-    }
-
-    /// Decides, before progenitor decodes a response, whether it cannot be
-    /// read at all: a body over the size limit. Such a response is returned
-    /// for progenitor's `Error::UnexpectedResponse`, so the error keeps its
-    /// status and headers. Generated clients call it from their `post` hook.
-    /// (A body that is read but does not decode is reported by
-    /// [`Context::decode`], which keeps the status too.)
-    pub fn check(&self, result: &reqwest::Result<reqwest::Response>) -> Option<reqwest::Response> {
-        let Ok(response) = result else {
-            return None;
-        };
-        let too_large = response.extensions().get::<BodyTooLarge>().copied();
-        let broken = response.extensions().get::<BodyBroken>().cloned();
-        if too_large.is_none() && broken.is_none() {
-            return None;
-        }
-        let mut copy = assemble(
-            response.status(),
-            response.version(),
-            response.headers().clone(),
-            response.url().clone(),
-            Bytes::new(),
-        );
-        if let Some(too_large) = too_large {
-            copy.extensions_mut().insert(too_large);
-        }
-        if let Some(broken) = broken {
-            copy.extensions_mut().insert(broken);
-        }
-        Some(reqwest::Response::from(copy))
     }
 
     async fn send(
@@ -332,18 +482,35 @@ impl Context {
     }
 }
 
+/// The API's error body, if `raw` is one: an object carrying at least one
+/// of its fields (see [`ProviderError::FIELDS`]) that decodes.
+fn error_body<E: ProviderError>(raw: &[u8]) -> Option<E> {
+    let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let object = value.as_object()?;
+    if !E::FIELDS.iter().any(|field| object.contains_key(*field)) {
+        return None;
+    }
+    E::deserialize(&value).ok()
+}
+
+/// Why a body is not there.
+enum Unread {
+    /// Over the limit (in bytes); not read.
+    TooLarge(usize),
+    /// The connection broke while it was read.
+    Broken(reqwest::Error),
+}
+
 /// Reads a body, stopping as soon as it passes `limit` bytes so a hostile
 /// or broken server cannot make the client buffer without end. A body that
 /// arrives in one chunk (most do) is kept as it is; only one in several
-/// pieces is copied together. The status and headers have arrived by now:
-/// a connection that breaks is reported as [`BodyBroken`], not lost.
+/// pieces is copied together.
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
-    let too_large = || Unread::TooLarge(BodyTooLarge { limit });
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
-        return Err(too_large());
+        return Err(Unread::TooLarge(limit));
     }
     let mut first: Option<Bytes> = None;
     let mut joined: Vec<u8> = Vec::new();
@@ -352,15 +519,11 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Byt
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
-            Err(error) => {
-                return Err(Unread::Broken(BodyBroken {
-                    message: crate::error_chain(&error),
-                }));
-            }
+            Err(error) => return Err(Unread::Broken(error)),
         };
         length += chunk.len();
         if length > limit {
-            return Err(too_large());
+            return Err(Unread::TooLarge(limit));
         }
         match first.take() {
             None if joined.is_empty() => first = Some(chunk),
@@ -373,51 +536,6 @@ async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Byt
         }
     }
     Ok(first.unwrap_or_else(|| Bytes::from(joined)))
-}
-
-/// What [`unexpected`] attaches to the copy of a response.
-enum Extension {
-    TooLarge(BodyTooLarge),
-    Broken(BodyBroken),
-    Decode(Bytes, DecodeError),
-}
-
-impl From<Unread> for Extension {
-    fn from(unread: Unread) -> Self {
-        match unread {
-            Unread::TooLarge(too_large) => Self::TooLarge(too_large),
-            Unread::Broken(broken) => Self::Broken(broken),
-        }
-    }
-}
-
-/// progenitor's `UnexpectedResponse` for a success that could not be
-/// read: the status, headers and URL as sent, and why.
-fn unexpected<E>(
-    response: &reqwest::Response,
-    body: Bytes,
-    why: Extension,
-) -> progenitor_client::Error<E> {
-    let mut copy = assemble(
-        response.status(),
-        response.version(),
-        response.headers().clone(),
-        response.url().clone(),
-        body,
-    );
-    match why {
-        Extension::TooLarge(too_large) => {
-            copy.extensions_mut().insert(too_large);
-        }
-        Extension::Broken(broken) => {
-            copy.extensions_mut().insert(broken);
-        }
-        Extension::Decode(raw, error) => {
-            copy.extensions_mut().insert(RawBody(raw));
-            copy.extensions_mut().insert(error);
-        }
-    }
-    progenitor_client::Error::UnexpectedResponse(copy.into())
 }
 
 /// `error: cause: root cause`, so a transport error says why.
@@ -433,107 +551,6 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     message
 }
 
-/// A response made of its parts, reporting the URL it came from (reqwest
-/// otherwise shows a placeholder it parses each time).
-fn assemble(
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    url: url::Url,
-    body: Bytes,
-) -> http::Response<Bytes> {
-    use reqwest::ResponseBuilderExt as _;
-    let mut response = http::Response::builder()
-        .url(url)
-        .body(body)
-        .expect("an empty builder with a URL is valid");
-    *response.status_mut() = status;
-    *response.version_mut() = version;
-    *response.headers_mut() = headers;
-    response
-}
-
-/// A response with its body read, or known to be too large to read.
-struct Received {
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    url: url::Url,
-    body: Result<Bytes, Unread>,
-}
-
-/// Why a body is not there.
-enum Unread {
-    TooLarge(BodyTooLarge),
-    Broken(BodyBroken),
-}
-
-impl Received {
-    /// Reads the body, stopping as soon as it passes `limit` bytes so a
-    /// hostile or broken server cannot make the client buffer without end.
-    async fn read(mut response: reqwest::Response, limit: usize) -> Self {
-        let body = read_body(&mut response, limit).await;
-        Self {
-            status: response.status(),
-            version: response.version(),
-            headers: std::mem::take(response.headers_mut()),
-            url: response.url().clone(),
-            body,
-        }
-    }
-
-    fn into_response(self) -> reqwest::Response {
-        let Self {
-            status,
-            version,
-            headers,
-            url,
-            body,
-        } = self;
-        let (sent, extension) = match body {
-            Ok(raw) => {
-                let sent = if status.as_u16() >= 400 {
-                    error_body_as_json(&raw)
-                } else {
-                    raw.clone()
-                };
-                (sent, Ok(RawBody(raw)))
-            }
-            Err(unread) => (Bytes::new(), Err(unread)),
-        };
-        let mut response = assemble(status, version, headers, url, sent);
-        match extension {
-            Ok(raw) => {
-                response.extensions_mut().insert(raw);
-            }
-            Err(Unread::TooLarge(too_large)) => {
-                response.extensions_mut().insert(too_large);
-            }
-            Err(Unread::Broken(broken)) => {
-                response.extensions_mut().insert(broken);
-            }
-        }
-        reqwest::Response::from(response)
-    }
-}
-
-/// An error body as JSON: unchanged if it is JSON the error type can be
-/// read from (any JSON value: see `ErrorBody`), else its text as a JSON
-/// string (empty: `null`). The check is the decoder's own, so a body that
-/// only looks like JSON (a lone surrogate, `1e400`, deep nesting) is kept as
-/// text rather than failing the decode and losing the status.
-fn error_body_as_json(raw: &Bytes) -> Bytes {
-    if serde_json::from_slice::<serde_json::Value>(raw).is_ok() {
-        return raw.clone();
-    }
-    let json = if raw.iter().all(u8::is_ascii_whitespace) {
-        serde_json::Value::Null
-    } else {
-        serde_json::Value::String(String::from_utf8_lossy(raw).into_owned())
-    };
-    Bytes::from(json.to_string())
-}
-
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
@@ -544,5 +561,58 @@ impl fmt::Debug for Context {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_specific_response_key_decides() {
+        static OPERATION: Operation = Operation {
+            id: "demo",
+            success: &[Status::Code(200), Status::Class(2)],
+            errors: &[Status::Code(404), Status::Class(4), Status::Default],
+        };
+        assert_eq!(OPERATION.documents(200), Documented::Success);
+        assert_eq!(OPERATION.documents(201), Documented::Success);
+        assert_eq!(OPERATION.documents(404), Documented::Error);
+        assert_eq!(OPERATION.documents(418), Documented::Error);
+        assert_eq!(OPERATION.documents(503), Documented::Error);
+        static NARROW: Operation = Operation {
+            id: "narrow",
+            success: &[Status::Code(200)],
+            errors: &[Status::Code(400)],
+        };
+        assert_eq!(NARROW.documents(201), Documented::Not);
+        assert_eq!(NARROW.documents(401), Documented::Not);
+    }
+
+    #[test]
+    fn parameters_are_sent_as_text() {
+        let request = Outgoing::new(Method::GET, "https://api.example.com/x".to_owned())
+            .query("Page Size", &Some(50))
+            .unwrap()
+            .query("Filter", &["a&b", "c"])
+            .unwrap()
+            .query("Absent", &None::<String>)
+            .unwrap()
+            .query("flag", &true)
+            .unwrap();
+        assert_eq!(
+            request.url,
+            "https://api.example.com/x?Page+Size=50&Filter=a%26b&Filter=c&flag=true"
+        );
+        let refused = Outgoing::new(Method::GET, String::new())
+            .header("x-tag", "a\nb")
+            .err()
+            .unwrap();
+        assert_eq!(refused.field(), Some("x-tag"));
+        let nested = Outgoing::new(Method::GET, String::new())
+            .query("q", &serde_json::json!({"a": 1}))
+            .err()
+            .unwrap();
+        assert_eq!(nested.field(), Some("q"));
     }
 }

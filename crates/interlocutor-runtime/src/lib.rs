@@ -1,22 +1,23 @@
 //! Run-time support shared by every generated Interlocutor client.
 //!
-//! Generated crates are progenitor's output, reworked by the generator, and
-//! one call of [`api_client!`]; everything they need that progenitor cannot
-//! express lives here:
+//! A generated crate is progenitor's types (through typify), reworked by
+//! the generator, a `Client` defined by one call of [`api_client!`], and
+//! one method per operation. Everything those need lives here:
 //!
+//! - [`Error`], the one error of every step and every call, with the
+//!   provider's error body read into it ([`ProviderError`]);
+//! - [`Context::call`], the one pipeline each operation calls: the request
+//!   made from its parts ([`Outgoing`]) with auth and `User-Agent`, sent and
+//!   retried ([`RetryPolicy`]), its body read once, bounded, and decoded
+//!   as the [`Operation`] documents it;
 //! - [`Credentials`] and the [`SecurityScheme`] an API declares, turned into
 //!   an `Authorization` header whose value never shows up in `Debug` output;
-//! - [`Context`], the per-client state the generated hooks use to finish
-//!   each request (auth, `User-Agent`), send and retry it, and read its
-//!   response, bounded, once;
 //! - [`ClientBuilder`], which validates the base URL and credentials once,
 //!   when the client is built, instead of on every request;
-//! - [`RetryPolicy`]: retries with backoff and `Retry-After`, a time
-//!   budget, and a bounded response size;
 //! - [`Nullable`] and [`FormNullable`], which let a PATCH body tell
 //!   "clear this field" apart from "leave it unchanged";
-//! - [`Open`] and [`ErrorBody`], which let responses carry enum values and
-//!   error bodies the spec does not list;
+//! - [`Open`], which lets responses carry enum values the spec does not
+//!   list;
 //! - [`Response`], a decoded body with its status, headers and request id;
 //! - [`Validate`], which generated request types implement to check the
 //!   constraints their spec documents before anything is sent;
@@ -32,6 +33,7 @@
 mod auth;
 mod builder;
 mod context;
+mod error;
 mod glue;
 mod nullable;
 mod open;
@@ -48,9 +50,13 @@ pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
-pub use context::{BodyBroken, BodyTooLarge, Context, DecodeError, RawBody, error_chain};
-pub use nullable::{FormNullable, FormRepeated, Nullable, deserialize_present};
-pub use open::{ErrorBody, Open};
+pub use context::{Context, Operation, Outgoing, Status, error_chain};
+pub use error::{
+    Error, ErrorCode, ErrorKind, IntoErrorCode, NoErrorBody, ProviderError, ProviderErrorFields,
+    Result,
+};
+pub use nullable::{FormNullable, Nullable, deserialize_present};
+pub use open::Open;
 pub use path::encode_path_segment;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
@@ -59,7 +65,7 @@ pub use validate::{Field, Invalid, Validate, path_param, path_text};
 
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.
+#[doc(hidden)]
 pub mod reexports {
-    pub use progenitor_client;
     pub use reqwest;
 }

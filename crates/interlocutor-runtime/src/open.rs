@@ -1,5 +1,5 @@
 //! Response types that survive tomorrow's API: enum values this client does
-//! not know yet, and error bodies that are not the documented shape.
+//! not know yet.
 
 #[cfg(feature = "schemars")]
 use std::borrow::Cow;
@@ -143,60 +143,6 @@ impl<T: JsonSchema> JsonSchema for Open<T> {
     }
 }
 
-/// The body of an error response: the API's documented error shape, or
-/// whatever came instead (an HTML page from a proxy, an empty body, JSON
-/// of another shape), kept for the caller.
-///
-/// A body that is not JSON reaches this type as a JSON string of its text
-/// (empty: `null`); the runtime does that before progenitor decodes it, so
-/// no error response is ever lost to a decoding failure.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ErrorBody<T> {
-    /// The documented error shape.
-    Documented(T),
-    /// Anything else, as JSON (text bodies as a JSON string).
-    Undocumented(serde_json::Value),
-}
-
-impl<T> ErrorBody<T> {
-    /// The documented error, if the body had that shape.
-    pub fn documented(&self) -> Option<&T> {
-        match self {
-            Self::Documented(error) => Some(error),
-            Self::Undocumented(_) => None,
-        }
-    }
-}
-
-impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for ErrorBody<T> {
-    /// Documented when the body is an object that decodes as `T` and
-    /// carries at least one of `T`'s fields: an error type whose fields are
-    /// all optional would otherwise "decode" any object at all.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_object()
-            && let Ok(error) = T::deserialize(&value)
-            && serde_json::to_value(&error)
-                .is_ok_and(|read| read.as_object().is_some_and(|fields| !fields.is_empty()))
-        {
-            return Ok(Self::Documented(error));
-        }
-        Ok(Self::Undocumented(value))
-    }
-}
-
-#[cfg(feature = "schemars")]
-impl<T: JsonSchema> JsonSchema for ErrorBody<T> {
-    fn schema_name() -> String {
-        format!("ErrorBody_{}", T::schema_name())
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        T::json_schema(generator)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,14 +153,6 @@ mod tests {
         Default,
         #[serde(rename = "muted")]
         Muted,
-    }
-
-    #[derive(Deserialize, Serialize, Debug, PartialEq)]
-    struct Problem {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code: Option<i64>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<String>,
     }
 
     #[test]
@@ -229,27 +167,5 @@ mod tests {
             r#"["default","muted","loud"]"#
         );
         assert!(serde_json::from_str::<Open<Level>>("7").is_err());
-    }
-
-    #[test]
-    fn error_body_keeps_what_it_cannot_read() {
-        let documented: ErrorBody<Problem> =
-            serde_json::from_str(r#"{"code": 20404, "message": "gone"}"#).unwrap();
-        assert_eq!(documented.documented().unwrap().code, Some(20404));
-        for (json, kept) in [
-            (
-                r#"{"error": "other shape"}"#,
-                serde_json::json!({"error": "other shape"}),
-            ),
-            (
-                r#""<html>bad gateway</html>""#,
-                serde_json::json!("<html>bad gateway</html>"),
-            ),
-            ("null", serde_json::Value::Null),
-            ("[1]", serde_json::json!([1])),
-        ] {
-            let body: ErrorBody<Problem> = serde_json::from_str(json).unwrap();
-            assert_eq!(body, ErrorBody::Undocumented(kept));
-        }
     }
 }

@@ -87,18 +87,6 @@ impl<T> Deref for Response<T> {
     }
 }
 
-impl<T> From<progenitor_client::ResponseValue<T>> for Response<T> {
-    fn from(value: progenitor_client::ResponseValue<T>) -> Self {
-        let status = value.status();
-        let headers = value.headers().clone();
-        Self {
-            body: value.into_inner(),
-            status,
-            headers,
-        }
-    }
-}
-
 impl<T: fmt::Debug> fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")

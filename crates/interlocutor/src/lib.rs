@@ -59,11 +59,11 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use error::{Error, ErrorCode, ErrorKind, ProviderError, ProviderErrorFields, Result};
 pub use interlocutor_runtime::{
     ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ErrorBody, FormNullable, Invalid,
-    Nullable, Open, Response, RetryEvent, RetryPolicy, RetryReason, SecurityScheme, Validate,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, Error, ErrorCode, ErrorKind, Field,
+    FormNullable, Invalid, Nullable, Open, ProviderError, ProviderErrorFields, Response, Result,
+    RetryEvent, RetryPolicy, RetryReason, SecurityScheme, Validate,
 };
 
 /// The crates whose types appear in the clients' API (timestamps, Bird's
@@ -72,14 +72,14 @@ pub use interlocutor_runtime::{
 pub use {chrono, serde_json, uuid};
 
 /// The HTTP client the generated clients use, for
-/// `ClientBuilder::http_client` and for reading `ResponseValue` headers.
+/// `ClientBuilder::http_client` and for reading `Response` headers.
 pub mod http {
     pub use interlocutor_runtime::reexports::reqwest;
 }
 
-// One module per provider (`twilio`, `bird`) with its generated clients,
-// its hand-written helpers (`src/providers/`) and the wiring of its error
-// bodies into `Error`: written by `cargo xtask generate` from the specs.
+// One module per provider (`twilio`, `bird`) with its generated clients
+// and its hand-written helpers (`src/providers/`): written by
+// `cargo xtask generate` from the specs.
 #[rustfmt::skip]
 mod apis;
 #[allow(unused_imports)] // Empty with every API's feature off.
@@ -93,7 +93,6 @@ pub mod testing;
 
 #[allow(dead_code)] // Only the providers whose features are on use it.
 mod env;
-mod error;
 
 /// The README's examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]

@@ -14,7 +14,7 @@
 //! use interlocutor::serde_json::json;
 //! use interlocutor::testing::{ScriptedResponse, TestTransport};
 //! use interlocutor::twilio::{self, conversations_v2::{Client, types}};
-//! use interlocutor::{Error, ErrorCode};
+//! use interlocutor::ErrorCode;
 //!
 //! let transport = TestTransport::new();
 //! transport
@@ -36,8 +36,7 @@
 //! let closed = client.patch_conversation_by_id("conv_1", &close).await?;
 //! assert!(closed.status.as_ref().is_some_and(|status| *status == types::ConversationStatus::Closed));
 //! let missing = client.patch_conversation_by_id("conv/2", &close).await.unwrap_err();
-//! let missing = Error::from(missing);
-//! assert_eq!(missing.status(), Some(404));
+//! assert!(missing.is_not_found());
 //! assert_eq!(missing.code(), Some(&ErrorCode::Number(20404)));
 //!
 //! // What went on the wire:
