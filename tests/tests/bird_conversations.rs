@@ -3,7 +3,7 @@
 use interlocutor::bird::conversations::{Client, types};
 use interlocutor::serde_json::json;
 use interlocutor::uuid::Uuid;
-use interlocutor::{Error, ErrorCode, ErrorKind, Open, Response};
+use interlocutor::{ErrorCode, ErrorKind, Open, Response};
 use interlocutor_tests::{BIRD, CaptureServer, Captured, Reply};
 
 const WORKSPACE: &str = "a1405560-c8d3-4b1a-877d-3f449ad95352";
@@ -113,12 +113,10 @@ async fn documented_errors_decode_into_the_typed_error() {
         let example = BIRD.example(status);
         let code: u16 = status.parse().unwrap();
         let server = CaptureServer::start(Reply::json(code, &example)).await;
-        let error = Error::from(
-            client(&server)
-                .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
-                .await
-                .unwrap_err(),
-        );
+        let error = client(&server)
+            .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
         assert_eq!(error.provider(), Some("Bird"));
         assert_eq!(error.status(), Some(code));
@@ -129,12 +127,10 @@ async fn documented_errors_decode_into_the_typed_error() {
     }
     let invalid = BIRD.example("422");
     let server = CaptureServer::start(Reply::json(422, &invalid)).await;
-    let error = Error::from(
-        client(&server)
-            .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
+        .await
+        .unwrap_err();
     assert_eq!(
         error.details().unwrap()["/status"],
         json!(["must be one of active, closed"])
@@ -153,12 +149,10 @@ async fn documented_errors_decode_into_the_typed_error() {
         "details": {"errors": [{"field": "status", "reason": "enum"}], "count": 1},
     });
     let server = CaptureServer::start(Reply::json(422, &other)).await;
-    let error = Error::from(
-        client(&server)
-            .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .update_conversation(Uuid::nil(), Uuid::nil(), types::ConversationUpdate::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api, "{error}");
     assert_eq!(
         error.code(),

@@ -341,12 +341,10 @@ async fn a_transport_error_says_what_failed_and_leaves_the_why_to_its_source() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     let display = error.to_string();
     assert_eq!(
@@ -395,7 +393,7 @@ async fn printing_an_error_with_a_huge_body_stays_small() {
             .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
             .await
             .map(Response::into_inner);
-        let error = Error::from(result.unwrap_err());
+        let error = result.unwrap_err();
         // The body is kept whole for whoever asks for it...
         assert!(
             error.raw_body().unwrap().len() > 1 << 20,
@@ -430,13 +428,11 @@ async fn printing_an_error_with_a_huge_message_or_details_stays_small() {
         400,
         &json!({"code": 20001, "message": huge}),
     ));
-    let error = Error::from(
-        v2(&transport)
-            .unwrap()
-            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
-            .await
-            .unwrap_err(),
-    );
+    let error = v2(&transport)
+        .unwrap()
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap_err();
     assert_eq!(error.message().map(str::len), Some(huge.len()));
 
     let details: serde_json::Map<String, serde_json::Value> = (0..2_000)
@@ -447,13 +443,11 @@ async fn printing_an_error_with_a_huge_message_or_details_stays_small() {
         422,
         &json!({"code": "InvalidPayload", "message": "invalid", "details": details}),
     ));
-    let bird_error = Error::from(
-        bird_client(&transport)
-            .unwrap()
-            .update_conversation(WORKSPACE, CONVERSATION, ConversationUpdate::new())
-            .await
-            .unwrap_err(),
-    );
+    let bird_error = bird_client(&transport)
+        .unwrap()
+        .update_conversation(WORKSPACE, CONVERSATION, ConversationUpdate::new())
+        .await
+        .unwrap_err();
     assert_eq!(
         bird_error
             .details()

@@ -41,12 +41,10 @@ async fn failure_for(response: ScriptedResponse) -> Error {
     let transport = TestTransport::new();
     transport.push(response);
     let client = v2(&transport, RetryPolicy::disabled());
-    Error::from(
-        client
-            .patch_conversation_by_id("conv_1", patch())
-            .await
-            .unwrap_err(),
-    )
+    client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .unwrap_err()
 }
 
 fn slow_rate_limits(retry_after: Option<&str>) -> TestTransport {
@@ -94,11 +92,7 @@ async fn a_zero_wait_does_not_escape_the_budget() {
         let started = tokio::time::Instant::now();
         let error = client.patch_conversation_by_id("conv_1", patch()).await;
         let elapsed = started.elapsed();
-        assert_eq!(
-            Error::from(error.unwrap_err()).status(),
-            Some(429),
-            "{case}"
-        );
+        assert_eq!(error.unwrap_err().status(), Some(429), "{case}");
         // 100 ms per attempt and at least 10 ms between: the fifth attempt
         // starts at 440 ms; a sixth would start past the 500 ms budget.
         assert_eq!(transport.requests().len(), 5, "{case}");
@@ -124,12 +118,10 @@ async fn refused_connections_with_no_backoff_are_bounded_by_the_budget() {
         .on_retry(move |_| *counter.lock().unwrap() += 1)
         .build()
         .unwrap();
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", patch())
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport);
     // Each retry waits at least 10 ms, so a 300 ms budget allows at most 30
     // (before the fix: thousands).
@@ -304,12 +296,10 @@ async fn a_path_parameter_too_long_for_a_url_is_refused_before_sending() {
     let in_process = v2(&transport, RetryPolicy::default());
 
     for client in [&networked, &in_process] {
-        let error = Error::from(
-            client
-                .patch_conversation_by_id(&sid, patch())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id(&sid, patch())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         assert!(
             error.to_string().contains("a path parameter is too long"),
@@ -393,12 +383,10 @@ async fn metadata_keys_are_checked_before_sending() {
         ("", "which does not match the pattern `^[A-Za-z0-9._-]+$`"),
     ] {
         let patch = ConversationPatch::new().set_metadata(key, "gold");
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("conv_1", patch)
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id("conv_1", patch)
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         assert_eq!(error.field(), Some("metadata"), "{error}");
         assert!(error.to_string().ends_with(problem), "{error}");
@@ -449,12 +437,10 @@ async fn a_body_that_breaks_off_keeps_the_status_and_request_id() {
         )
         .build()
         .unwrap();
-    let error = Error::from(
-        client
-            .patch_conversation_by_id("conv_1", patch())
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(503), "{error:?}");
     assert_eq!(error.request_id(), Some("RQtrunc"));
     assert_eq!(error.kind(), ErrorKind::Transport);

@@ -36,7 +36,7 @@ async fn patch_error(client: &conversations_v2::Client) -> Error {
     let result = client
         .patch_conversation_by_id("conv_1", ConversationPatch::new())
         .await;
-    Error::from(result.expect_err("the call must fail"))
+    result.expect_err("the call must fail")
 }
 
 /// The error a v2 call gives for one scripted response.
@@ -189,7 +189,7 @@ async fn redirects_are_not_followed() {
         .update_user_conversation("u", "c", UpdateUserConversationRequest::new())
         .await
         .unwrap_err();
-    let error = Error::from(error);
+    let error = error;
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
     assert_eq!(error.status(), Some(302));
     let requests = server.received();
@@ -406,7 +406,7 @@ async fn no_public_type_prints_a_secret() {
         .unwrap_err();
     show(format!("{error:?}"));
     show(format!("{error}"));
-    let error = Error::from(error);
+    let error = error;
     show(format!("{error:?}"));
     show(format!("{error:#?}"));
     show(format!("{error}"));
@@ -482,12 +482,10 @@ async fn path_parameters_never_leave_their_segment() {
     // and an empty value would address the collection: refused, not sent.
     for sid in [".", "..", ""] {
         let sent_before = transport.requests().len();
-        let error = Error::from(
-            client
-                .patch_conversation_by_id(sid, ConversationPatch::new())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id(sid, ConversationPatch::new())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{sid:?}: {error}");
         assert!(
             error

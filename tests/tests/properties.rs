@@ -9,7 +9,7 @@ use interlocutor::twilio::conversations_v2::types::{
     ConversationConfigurationPatch, ConversationPatch, StatusCallbackConfig,
 };
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{Error, ErrorKind, RetryPolicy, bird, twilio};
+use interlocutor::{ErrorKind, RetryPolicy, bird, twilio};
 use interlocutor_tests::decoded_segments;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -137,7 +137,7 @@ proptest! {
         let bad_key = patch.metadata.keys().any(|key| !is_allowed_key(key));
         let result = runtime().block_on(client.patch_conversation_by_id(&sid, &patch));
         if too_many || too_long || bad_key || cannot_be_a_segment(&sid) {
-            let error = Error::from(result.unwrap_err());
+            let error = result.unwrap_err();
             prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
             prop_assert!(transport.requests().is_empty(), "nothing may be sent");
             // A refused body names the field. (With a bad sid as well,
@@ -179,7 +179,7 @@ proptest! {
             .configuration(ConversationConfigurationPatch::new().status_callbacks(callbacks));
         let result = runtime().block_on(client.patch_conversation_by_id("conv_1", &patch));
         if count > 20 {
-            let error = Error::from(result.unwrap_err());
+            let error = result.unwrap_err();
             prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
             let expected =
                 format!("`configuration.statusCallbacks` has {count} items; at most 20 are allowed");
@@ -209,7 +209,7 @@ proptest! {
         };
         let result = runtime().block_on(client.update_user_conversation(&user, &conversation, &body));
         if cannot_be_a_segment(&user) || cannot_be_a_segment(&conversation) {
-            let error = Error::from(result.unwrap_err());
+            let error = result.unwrap_err();
             prop_assert_eq!(error.kind(), ErrorKind::InvalidRequest);
             prop_assert!(transport.requests().is_empty(), "nothing may be sent");
             return Ok(());
@@ -272,7 +272,7 @@ proptest! {
             .unwrap();
         let result = runtime().block_on(client.patch_conversation_by_id("c", ConversationPatch::new()));
         if let Err(error) = result {
-            let error = Error::from(error);
+            let error = error;
             prop_assert!(!error.to_string().is_empty());
         }
     }

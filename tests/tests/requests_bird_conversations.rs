@@ -4,11 +4,11 @@
 //! Each case is recorded in process, sent again to a server on 127.0.0.1 to
 //! prove the record is the wire, and pinned as a YAML snapshot.
 
+use interlocutor::ErrorKind;
 use interlocutor::bird::conversations::{Client, types};
 use interlocutor::serde_json::{Map, Value, json};
 use interlocutor::testing::TestTransport;
 use interlocutor::uuid::Uuid;
-use interlocutor::{Error, ErrorKind};
 use interlocutor_tests::{
     BIRD, RecordedRequest, RequestSnapshot, decoded_segments, record_on_both_transports,
 };
@@ -216,12 +216,10 @@ async fn ids_that_are_not_uuids_are_refused_before_sending() {
             (hostile, CONVERSATION, "workspaceId"),
             (WORKSPACE, hostile, "conversationId"),
         ] {
-            let error = Error::from(
-                client
-                    .update_conversation(workspace, conversation, Update::new())
-                    .await
-                    .unwrap_err(),
-            );
+            let error = client
+                .update_conversation(workspace, conversation, Update::new())
+                .await
+                .unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
             assert_eq!(error.provider(), Some("Bird"));
             assert_eq!(error.status(), None);

@@ -28,7 +28,7 @@ async fn v2(response: ScriptedResponse) -> Result<conversations_v2::types::Conve
     let result = client
         .patch_conversation_by_id("conv_1", conversations_v2::types::ConversationPatch::new())
         .await;
-    result.map(Response::into_inner).map_err(Error::from)
+    result.map(Response::into_inner)
 }
 
 async fn v1(
@@ -46,7 +46,7 @@ async fn v1(
             conversations_v1::types::UpdateUserConversationRequest::new(),
         )
         .await;
-    result.map(Response::into_inner).map_err(Error::from)
+    result.map(Response::into_inner)
 }
 
 async fn bird(
@@ -64,7 +64,7 @@ async fn bird(
             bird::conversations::types::ConversationUpdate::new(),
         )
         .await;
-    result.map(Response::into_inner).map_err(Error::from)
+    result.map(Response::into_inner)
 }
 
 /// What an error snapshot shows: every accessor, and the message.

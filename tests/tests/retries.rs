@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, RetryEvent, RetryPolicy, RetryReason};
+use interlocutor::{ErrorCode, ErrorKind, RetryEvent, RetryPolicy, RetryReason};
 use interlocutor_tests::{CaptureServer, Reply, TWILIO_V2};
 use serde_json::json;
 
@@ -111,7 +111,7 @@ async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error
         .patch_conversation_by_id("conv_1", &patch())
         .await
         .unwrap_err();
-    let error = Error::from(error);
+    let error = error;
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.status(), Some(429));
     assert_eq!(error.code(), Some(&ErrorCode::Number(20429)));
@@ -167,12 +167,10 @@ async fn other_client_errors_and_500_are_never_retried() {
             .transport(transport.clone())
             .build()
             .unwrap();
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("conv_1", &patch())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id("conv_1", &patch())
+            .await
+            .unwrap_err();
         assert_eq!(error.status(), Some(status));
         assert!(!error.is_retryable(), "{status}");
         assert_eq!(transport.requests().len(), 1, "{status} was retried");
@@ -191,12 +189,10 @@ async fn attempts_are_bounded_and_every_gateway_failure_is_retried() {
             .retry_policy(RetryPolicy::default().max_attempts(4))
             .build()
             .unwrap();
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("conv_1", &patch())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id("conv_1", &patch())
+            .await
+            .unwrap_err();
         assert_eq!(transport.requests().len(), 4, "{status}");
         assert_eq!(error.status(), Some(status));
         assert!(error.is_retryable());
@@ -216,7 +212,7 @@ async fn retries_can_be_turned_off() {
         .build()
         .unwrap();
     let error = client.patch_conversation_by_id("conv_1", &patch()).await;
-    assert_eq!(Error::from(error.unwrap_err()).status(), Some(429));
+    assert_eq!(error.unwrap_err().status(), Some(429));
     assert_eq!(transport.requests().len(), 1);
 }
 
@@ -233,7 +229,7 @@ async fn connection_failures_are_retried_then_reported() {
         .patch_conversation_by_id("conv_1", &patch())
         .await
         .unwrap_err();
-    let error = Error::from(error);
+    let error = error;
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
@@ -281,6 +277,6 @@ async fn a_budget_too_small_does_not_wait_at_all() {
     let started = tokio::time::Instant::now();
     let error = client.patch_conversation_by_id("conv_1", &patch()).await;
     assert_eq!(started.elapsed(), Duration::ZERO);
-    assert_eq!(Error::from(error.unwrap_err()).status(), Some(429));
+    assert_eq!(error.unwrap_err().status(), Some(429));
     assert_eq!(transport.requests().len(), 1);
 }

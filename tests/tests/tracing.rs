@@ -6,12 +6,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use interlocutor::RetryPolicy;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{
     self,
     conversations_v2::{Client, types},
 };
-use interlocutor::{Error, RetryPolicy};
 use interlocutor_tests::TWILIO_V2;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -98,7 +98,7 @@ async fn every_call_is_a_span_and_every_retry_an_event_without_secrets() {
         .patch_conversation_by_id("conv_1", patch)
         .await
         .unwrap_err();
-    assert_eq!(Error::from(error).status(), Some(404));
+    assert_eq!(error.status(), Some(404));
 
     let lines = capture.lines.lock().unwrap().clone();
     let all = lines.join("\n");

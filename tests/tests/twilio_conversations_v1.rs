@@ -2,7 +2,7 @@
 
 use interlocutor::chrono::DateTime;
 use interlocutor::twilio::conversations_v1::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, Open, Response, RetryPolicy};
+use interlocutor::{ErrorCode, ErrorKind, Open, Response, RetryPolicy};
 use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V1};
 
 const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
@@ -125,12 +125,10 @@ async fn documented_errors_decode_into_the_typed_error() {
                 .retry_policy(RetryPolicy::disabled())
                 .build()
                 .unwrap();
-        let error = Error::from(
-            client
-                .update_user_conversation("u", "c", types::UpdateUserConversationRequest::new())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .update_user_conversation("u", "c", types::UpdateUserConversationRequest::new())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
         assert_eq!(error.provider(), Some("Twilio"));
         assert_eq!(error.status(), Some(status));

@@ -1,7 +1,7 @@
 //! Twilio Conversations v2: `PATCH /v2/Conversations/{Sid}`, JSON.
 
 use interlocutor::twilio::conversations_v2::{Client, types};
-use interlocutor::{Error, ErrorCode, ErrorKind, Nullable, Open, Response};
+use interlocutor::{ErrorCode, ErrorKind, Nullable, Open, Response};
 use interlocutor_tests::{CaptureServer, Captured, Reply, TWILIO_V2};
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -114,12 +114,10 @@ async fn metadata_values_are_limited_to_512_characters() {
     let example = TWILIO_V2.example("200");
     let mut server = CaptureServer::start(Reply::json(200, &example)).await;
     let too_long = types::ConversationPatch::new().set_metadata("tier", "a".repeat(513));
-    let error = Error::from(
-        client(&server)
-            .patch_conversation_by_id("sid", too_long)
-            .await
-            .unwrap_err(),
-    );
+    let error = client(&server)
+        .patch_conversation_by_id("sid", too_long)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
     assert_eq!(
         error.message(),
@@ -188,12 +186,10 @@ async fn documented_errors_decode_into_the_typed_error() {
                 .retry_policy(interlocutor::RetryPolicy::disabled())
                 .build()
                 .unwrap();
-        let error = Error::from(
-            client
-                .patch_conversation_by_id("missing", types::ConversationPatch::new())
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .patch_conversation_by_id("missing", types::ConversationPatch::new())
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Api, "{error}");
         assert_eq!(error.status(), Some(code));
         let expected_code = example["code"].as_i64().unwrap();

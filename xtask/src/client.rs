@@ -360,23 +360,32 @@ pub fn error_impls(api: &Api) -> TokenStream {
         return out;
     };
     let ident = format_ident!("{}", type_name(&error.component));
-    let field = |wire: &Option<String>, convert: &dyn Fn(TokenStream) -> TokenStream| match wire {
-        Some(wire) => {
-            let field = format_ident!("{}", rust_name(wire));
-            convert(quote!(self.#field))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    // A required property's field is the value itself, an optional one's
+    // an `Option` of it.
+    let field =
+        |wire: &Option<String>, convert: &dyn Fn(TokenStream, bool) -> TokenStream| match wire {
+            Some(wire) => {
+                let field = format_ident!("{}", rust_name(wire));
+                convert(quote!(self.#field), error.required.contains(wire))
+            }
+            None => quote!(::std::option::Option::None),
+        };
     let code = field(
         &error.code,
-        &|value| quote!(#rt::IntoErrorCode::into_error_code(#value)),
+        &|value, _| quote!(#rt::IntoErrorCode::into_error_code(#value)),
     );
-    let text = |value: TokenStream| quote!(::std::option::Option::from(#value).map(|text: ::std::string::String| text));
+    let text = |value: TokenStream, required: bool| {
+        if required {
+            quote!(::std::option::Option::Some(#value))
+        } else {
+            value
+        }
+    };
     let message = field(&error.message, &text);
     let more_info = field(&error.more_info, &text);
     let details = field(
         &error.details,
-        &|value| quote!(::serde_json::to_value(&#value).ok().filter(|value| !value.is_null())),
+        &|value, _| quote!(::serde_json::to_value(&#value).ok().filter(|value| !value.is_null())),
     );
     let properties = &error.properties;
     out.extend(quote! {

@@ -128,6 +128,8 @@ pub struct ErrorBody {
     pub component: String,
     /// Every property's wire name.
     pub properties: Vec<String>,
+    /// The properties the schema requires (their fields are not `Option`s).
+    pub required: Vec<String>,
     pub code: Option<String>,
     pub message: Option<String>,
     pub more_info: Option<String>,
@@ -153,9 +155,20 @@ pub fn lower(
             .as_object()
             .map(|properties| properties.keys().cloned().collect())
             .unwrap_or_default();
+        let required = doc["components"]["schemas"][&component]["required"]
+            .as_array()
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         ErrorBody {
             component,
             properties,
+            required,
             code: wiring.error_code.clone(),
             message: wiring.error_message.clone(),
             more_info: wiring.error_more_info.clone(),

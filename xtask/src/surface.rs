@@ -983,7 +983,6 @@ fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     /// A one-operation spec whose request body has `properties`.
     fn spec(properties: &str) -> String {

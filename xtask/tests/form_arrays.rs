@@ -1,3 +1,7 @@
+//! Fixture specs generated into scratch workspaces and called through the
+//! in-process `TestTransport`, by small programs whose output is the
+//! snapshot.
+//!
 //! The constructs Twilio's published Conversations v1 description needs
 //! beyond the seeds, on the wire: an array in a form body goes out as
 //! repeated keys (`Configuration.Filters=a&Configuration.Filters=b`, as
@@ -86,4 +90,106 @@ fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
     std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
     let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
     insta::assert_snapshot!(output);
+}
+
+const PARAMETERS_PROGRAM: &str = r#"
+use interlocutor_fixture_parameters::{Client, types};
+use interlocutor_runtime::testing::{ScriptedResponse, TestTransport};
+use interlocutor_runtime::ErrorKind;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let transport = TestTransport::new();
+    transport.push(ScriptedResponse::text(204, ""));
+    transport.push(ScriptedResponse::json(404, &serde_json::json!({"message": "gone"})));
+    let credentials = interlocutor_runtime::Credentials::token("key", "access key").unwrap();
+    let client = Client::builder(credentials).transport(transport.clone()).build().unwrap();
+
+    client
+        .put_thing("TH1", Some(50), "a b&c", Some(types::PutThingMode::Fast), Some("tag"), types::PutThingBody::Name("x".into()))
+        .await
+        .unwrap();
+    let request = &transport.requests()[0];
+    println!("{} {}?{}", request.method, request.path, request.query.as_deref().unwrap_or_default());
+    println!("x-tag: {}", request.header("x-tag").unwrap());
+    println!("body: {}", request.body_text().unwrap());
+
+    // No documented error body: the 404 is kept raw.
+    let error = client
+        .put_thing("TH1", None, "x", None, None, types::PutThingBody::Size(3))
+        .await
+        .unwrap_err();
+    println!("404: {:?} not found={} raw={:?}", error.kind(), error.is_not_found(), error.raw_body());
+
+    // Query and header constraints are checked before anything is sent.
+    for (page_size, label, tag) in [(Some(51), "x", None), (None, "sixsix", None), (None, "x", Some("UPPER"))] {
+        let refused = client
+            .put_thing("TH1", page_size, label, None, tag, types::PutThingBody::Size(1))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::InvalidRequest);
+        println!("refused `{}`: {refused}", refused.field().unwrap());
+    }
+    println!("requests sent: {}", transport.requests().len());
+}
+"#;
+
+/// A spec without `components.schemas`, with constrained query and header
+/// parameters, an inline `oneOf` body (its alternatives carry no
+/// constraints, so there is nothing to check or drop) and no documented
+/// error body.
+#[test]
+fn query_and_header_parameters_are_checked_and_sent() {
+    let root = workspace_root();
+    let scratch = tempfile::tempdir().unwrap();
+    let work = scratch.path();
+    std::fs::create_dir_all(work.join("specs")).unwrap();
+    std::fs::copy(
+        root.join("xtask/tests/fixtures/parameters.yaml"),
+        work.join("specs/fixture-parameters.yaml"),
+    )
+    .unwrap();
+    copy_dir(
+        &root.join("crates/interlocutor-runtime"),
+        &work.join("crates/interlocutor-runtime"),
+    );
+    scratch_manifest(work, r#"["crates/*", "program"]"#);
+    succeeded(&xtask(work, &["generate"]));
+
+    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    std::fs::write(
+        work.join("program/Cargo.toml"),
+        "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
+         interlocutor-fixture-parameters = { path = \"../crates/fixture-parameters\" }\n\
+         interlocutor-runtime = { workspace = true, features = [\"testing\"] }\n\
+         serde_json.workspace = true\ntokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(work.join("program/src/main.rs"), PARAMETERS_PROGRAM).unwrap();
+    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
+    insta::assert_snapshot!(output);
+}
+
+/// A `oneOf` request body whose alternatives carry constraints is refused
+/// by name rather than sent unchecked.
+#[test]
+fn a_one_of_body_with_constraints_is_refused() {
+    let root = workspace_root();
+    let scratch = tempfile::tempdir().unwrap();
+    let work = scratch.path();
+    std::fs::create_dir_all(work.join("specs")).unwrap();
+    let spec = std::fs::read_to_string(root.join("xtask/tests/fixtures/parameters.yaml")).unwrap();
+    let constrained = spec.replace(
+        "                    name: {type: string}",
+        "                    name: {type: string, maxLength: 3}",
+    );
+    assert_ne!(spec, constrained);
+    std::fs::write(work.join("specs/fixture-parameters.yaml"), constrained).unwrap();
+    let (code, _, errors) = common::xtask_outcome(work, &["generate"]);
+    assert_eq!(code, 1, "{errors}");
+    assert!(
+        errors.contains("the request body is a `oneOf` whose alternatives carry constraints"),
+        "{errors}"
+    );
+    assert!(!work.join("crates").exists());
 }

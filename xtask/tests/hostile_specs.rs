@@ -147,12 +147,27 @@ fn spec_text_cannot_inject_toml_or_rust() {
         })
         .collect();
     assert!(functions.is_empty(), "injected functions: {functions:?}");
+    // The client's base URL is in the generated code, as a string literal.
     // (A URL with white space is refused outright; quotes are data.)
+    let generated = std::fs::read_to_string(
+        root.path()
+            .join("crates/twilio-conversations-v2/src/generated.rs"),
+    )
+    .unwrap();
+    let parsed = syn::parse_file(&generated).expect("generated.rs parses");
     assert!(
-        lib.contains(
-            r#"base_url: "https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"","#
+        !parsed
+            .items
+            .iter()
+            .any(|item| matches!(item, syn::Item::Fn(_))),
+        "an injected function"
+    );
+    let flat: String = generated.split_whitespace().collect();
+    assert!(
+        flat.contains(
+            r#"base_url:"https://conversations.twilio.com/\";fn/**/evil(){}const/**/X:&str=\"","#
         ),
-        "{lib}"
+        "{generated}"
     );
 }
 

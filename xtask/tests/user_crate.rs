@@ -12,6 +12,11 @@
 //! field, regenerated: code written the README's way must not notice, which
 //! is what makes such a change a minor release.
 //!
+//! Beside the README's examples, the crate holds every doc example of the
+//! generated operations (they use the facade's paths, as a user writes
+//! them), and a program that matches on the error of a call with no
+//! conversion.
+//!
 //! The crate is built with `cargo check` in `target/user-crates`, a target
 //! directory of its own (a cargo inside `cargo test` cannot share the outer
 //! one's lock); after the first run it is incremental.
@@ -107,6 +112,19 @@ fn readme_tokio_dependency(readme: &str) -> String {
 fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     let examples = rust_examples(readme);
     assert!(examples.len() >= 5, "the README lost its examples");
+    let crates = interlocutor.parent().expect("crates/");
+    let mut documented = Vec::new();
+    for source in doc_sources(crates) {
+        let text = std::fs::read_to_string(&source).unwrap();
+        let docs = doc_text(&text);
+        for example in rust_examples(&docs) {
+            documented.push((source.clone(), example));
+        }
+    }
+    assert!(
+        documented.len() >= 3,
+        "the generated operations lost their examples"
+    );
     let tokio = readme_tokio_dependency(readme);
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
@@ -145,7 +163,93 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             )
             .unwrap();
         }
+        for (index, (source, example)) in documented.iter().enumerate() {
+            let uses_testing = example.code.contains("interlocutor::testing");
+            if uses_testing != (name == "testing") {
+                continue;
+            }
+            // Doc examples of functions are fragments or an `async fn`
+            // with hidden lines: rustdoc wraps them in `fn main`.
+            let code = if example.code.contains("fn main") {
+                example.code.clone()
+            } else {
+                format!(
+                    "#[allow(dead_code, unused)]\nfn main() {{\n{}}}\n",
+                    example.code
+                )
+            };
+            std::fs::write(
+                bin.join(format!("doc_{index}.rs")),
+                format!("//! {}, line {}.\n{code}", source.display(), example.line),
+            )
+            .unwrap();
+        }
+        if name == "plain" {
+            std::fs::write(bin.join("error_match.rs"), ERROR_MATCH).unwrap();
+        }
     }
+}
+
+/// A call's error, matched and passed on with no conversion.
+const ERROR_MATCH: &str = r#"
+use interlocutor::twilio::{self, conversations_v2::{Client, types}};
+use interlocutor::ErrorKind;
+
+async fn close(client: &Client, id: &str) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let patch = types::ConversationPatch::new().status(types::ConversationStatus::Closed);
+    match client.patch_conversation_by_id(id, patch).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::Api && e.status() == Some(404) => Ok(false),
+        Err(e) if e.is_not_found() || e.is_conflict() => Ok(false),
+        Err(e) if e.is_rate_limited() || e.is_unauthorized() || e.is_forbidden() => Err(e.into()),
+        Err(e) => Err(Box::new(e)),
+    }
+}
+
+#[tokio::main]
+async fn main() -> interlocutor::Result<()> {
+    let client = Client::builder(twilio::from_env()?).build()?;
+    let _ = close(&client, "conv_1").await;
+    let patch = types::ConversationPatch::new();
+    client.patch_conversation_by_id("conv_1", &patch).await?;
+    Ok(())
+}
+"#;
+
+/// The generated crates' `src/generated.rs`: their examples are not doc
+/// tests of their own crate (they use the facade's paths). The facade's own
+/// examples are its doc tests.
+fn doc_sources(crates: &Path) -> Vec<std::path::PathBuf> {
+    let mut sources = Vec::new();
+    for entry in std::fs::read_dir(crates).unwrap() {
+        let dir = entry.unwrap().path();
+        let generated = dir.join("src/generated.rs");
+        if generated.exists() {
+            sources.push(generated);
+        }
+    }
+    sources.sort();
+    sources
+}
+
+/// The text of a file's doc comments (`///` and `//!`), one block after
+/// another, as rustdoc reads them.
+fn doc_text(source: &str) -> String {
+    let mut docs = String::new();
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let text = trimmed
+            .strip_prefix("///")
+            .or_else(|| trimmed.strip_prefix("//!"));
+        match text {
+            Some(text) => {
+                docs.push_str(text.strip_prefix(' ').unwrap_or(text));
+                docs.push('\n');
+            }
+            None => docs.push('\n'),
+        }
+    }
+    docs
 }
 
 /// `cargo check` of one user crate; panics with cargo's output on failure.

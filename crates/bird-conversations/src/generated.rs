@@ -1661,8 +1661,7 @@ impl ::interlocutor_runtime::ProviderError for types::BirdError {
     fn fields(self) -> ::interlocutor_runtime::ProviderErrorFields {
         let mut fields = ::interlocutor_runtime::ProviderErrorFields::default();
         fields.code = ::interlocutor_runtime::IntoErrorCode::into_error_code(self.code);
-        fields.message = ::std::option::Option::from(self.message)
-            .map(|text: ::std::string::String| text);
+        fields.message = ::std::option::Option::Some(self.message);
         fields.more_info = ::std::option::Option::None;
         fields.details = ::serde_json::to_value(&self.details)
             .ok()

@@ -821,10 +821,8 @@ impl ::interlocutor_runtime::ProviderError for types::TwilioError {
     fn fields(self) -> ::interlocutor_runtime::ProviderErrorFields {
         let mut fields = ::interlocutor_runtime::ProviderErrorFields::default();
         fields.code = ::interlocutor_runtime::IntoErrorCode::into_error_code(self.code);
-        fields.message = ::std::option::Option::from(self.message)
-            .map(|text: ::std::string::String| text);
-        fields.more_info = ::std::option::Option::from(self.more_info)
-            .map(|text: ::std::string::String| text);
+        fields.message = self.message;
+        fields.more_info = self.more_info;
         fields.details = ::std::option::Option::None;
         fields
     }
