@@ -9,12 +9,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod checks;
 mod client;
 mod codegen;
 mod facade;
+mod files;
 mod model;
 mod names;
 mod output;
+mod rewrite;
 mod runtime;
 mod spec;
 mod surface;
@@ -153,7 +156,7 @@ struct Plan {
 }
 
 fn plan(root: &Path) -> Result<Plan, String> {
-    let specs = spec::find_specs(&root.join("specs"))?;
+    let specs = files::find_specs(&root.join("specs"))?;
     if specs.is_empty() {
         return Err("no specs/*.yaml found: nothing to generate".to_owned());
     }
@@ -193,7 +196,7 @@ mod tests {
     fn scratch() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("specs")).unwrap();
-        for spec in spec::find_specs(&workspace_root().join("specs")).unwrap() {
+        for spec in files::find_specs(&workspace_root().join("specs")).unwrap() {
             std::fs::copy(
                 &spec,
                 dir.path().join("specs").join(spec.file_name().unwrap()),

@@ -670,7 +670,7 @@ pub fn has_constraints(doc: &Value, schema: &Value, depth: usize) -> bool {
     let Some(map) = schema.as_object() else {
         return false;
     };
-    if crate::spec::CONSTRAINTS
+    if crate::rewrite::CONSTRAINTS
         .iter()
         .any(|keyword| map.contains_key(*keyword))
     {

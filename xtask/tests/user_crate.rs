@@ -117,7 +117,13 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     for source in doc_sources(crates) {
         let text = std::fs::read_to_string(&source).unwrap();
         let docs = doc_text(&text);
-        for example in rust_examples(&docs) {
+        for mut example in rust_examples(&docs) {
+            // The runtime's examples name it as the facade does, through a
+            // hidden alias the facade's users do not need.
+            example.code = example
+                .code
+                .replace(RUNTIME_ALIAS, "")
+                .replace("interlocutor_runtime::", "interlocutor::");
             documented.push((source.clone(), example));
         }
     }
@@ -216,11 +222,25 @@ async fn main() -> interlocutor::Result<()> {
 }
 "#;
 
-/// The generated crates' `src/generated.rs`: their examples are not doc
-/// tests of their own crate (they use the facade's paths). The facade's own
-/// examples are its doc tests.
+/// The line the runtime's examples start with so they read as a user of the
+/// facade writes them.
+const RUNTIME_ALIAS: &str = "use interlocutor_runtime as interlocutor;";
+
+/// The files whose doc examples the facade's docs show and that are not
+/// doc tests of the facade itself: the generated crates' `src/generated.rs`
+/// (their examples use the facade's paths) and the runtime's modules whose
+/// items the facade re-exports. The facade's own examples are its doc tests.
 fn doc_sources(crates: &Path) -> Vec<std::path::PathBuf> {
     let mut sources = Vec::new();
+    for module in [
+        "builder.rs",
+        "error.rs",
+        "nullable.rs",
+        "open.rs",
+        "response.rs",
+    ] {
+        sources.push(crates.join("interlocutor-runtime/src").join(module));
+    }
     for entry in std::fs::read_dir(crates).unwrap() {
         let dir = entry.unwrap().path();
         let generated = dir.join("src/generated.rs");

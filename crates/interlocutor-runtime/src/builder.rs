@@ -37,21 +37,22 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
 /// Builds a generated `Client` with credentials checked and a clean base URL.
 ///
-/// ```
-/// # use interlocutor_runtime::*;
-/// # struct Client;
-/// # impl ApiClient for Client {
-/// #     const API: &'static str = "demo";
-/// #     const PROVIDER: &'static str = "Demo";
-/// #     const DEFAULT_BASE_URL: &'static str = "https://api.example.com";
-/// #     const SECURITY: SecurityScheme = SecurityScheme::Basic;
-/// #     fn from_parts(_: &str, _: reqwest::Client, _: Context) -> Self { Client }
-/// # }
-/// let credentials = Credentials::basic("user", "secret", "user", "password")?;
-/// let client: Client = ClientBuilder::new(credentials)
-///     .base_url("https://eu1.example.com/")
+/// Reached as `Client::builder(credentials)` on each generated client:
+///
+/// ```no_run
+/// # use interlocutor_runtime as interlocutor;
+/// # fn demo<C: interlocutor::ApiClient>(
+/// #     credentials: interlocutor::Credentials,
+/// # ) -> interlocutor::Result<C> {
+/// use std::time::Duration;
+///
+/// let client = interlocutor::ClientBuilder::<C>::new(credentials)
+///     .base_url("https://conversations.dublin.ie1.twilio.com/")
+///     .request_timeout(Duration::from_secs(10))
+///     .app_name("support-desk/2.1")
 ///     .build()?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(client)
+/// # }
 /// ```
 pub struct ClientBuilder<C> {
     credentials: Credentials,

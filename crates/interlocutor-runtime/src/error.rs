@@ -28,10 +28,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// and [`is_retryable`](Self::is_retryable).
 ///
 /// ```no_run
-/// # async fn demo(
-/// #     call: impl std::future::Future<Output = interlocutor_runtime::Result<()>>,
-/// # ) -> interlocutor_runtime::Result<()> {
 /// # use interlocutor_runtime as interlocutor;
+/// # async fn demo(
+/// #     call: impl std::future::Future<Output = interlocutor::Result<()>>,
+/// # ) -> interlocutor::Result<()> {
 /// use interlocutor::ErrorKind;
 ///
 /// match call.await {

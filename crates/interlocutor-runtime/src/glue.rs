@@ -46,6 +46,8 @@ macro_rules! api_client {
 
         }
 
+        // What `ClientBuilder` needs; not for users, so not on the page.
+        #[doc(hidden)]
         impl $crate::ApiClient for $client {
             const API: &'static str = $api;
             const PROVIDER: &'static str = $provider;

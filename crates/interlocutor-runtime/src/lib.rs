@@ -69,3 +69,8 @@ pub use validate::{Field, Invalid, Validate, path_param, path_text};
 pub mod reexports {
     pub use reqwest;
 }
+
+/// The crates whose types appear in the runtime's API, as the facade
+/// re-exports them (so the runtime's examples read as a user writes them).
+#[doc(hidden)]
+pub use serde_json;

@@ -100,19 +100,19 @@ macro_rules! nullable_type {
 nullable_type! {
     /// A JSON value that is either `null` or a `T`.
     ///
+    /// A request field of this type is `Option<Nullable<T>>`: `None`
+    /// leaves the field out (unchanged), `Some(Nullable::Null)` sends
+    /// `null` (cleared). The generated `clear_<field>()` sets the latter.
+    ///
     /// ```
-    /// use interlocutor_runtime::Nullable;
+    /// # use interlocutor_runtime as interlocutor;
+    /// use interlocutor::Nullable;
+    /// use interlocutor::serde_json;
     ///
-    /// #[derive(serde::Serialize)]
-    /// struct Patch {
-    ///     #[serde(skip_serializing_if = "Option::is_none")]
-    ///     name: Option<Nullable<String>>,
-    /// }
-    ///
-    /// let clear = Patch { name: Some(Nullable::Null) };
-    /// assert_eq!(serde_json::to_string(&clear).unwrap(), r#"{"name":null}"#);
-    /// let unchanged = Patch { name: None };
-    /// assert_eq!(serde_json::to_string(&unchanged).unwrap(), "{}");
+    /// let clear: Nullable<String> = Nullable::Null;
+    /// assert_eq!(serde_json::to_string(&clear).unwrap(), "null");
+    /// let set = Nullable::Value("Support".to_owned());
+    /// assert_eq!(serde_json::to_string(&set).unwrap(), r#""Support""#);
     /// ```
     Nullable
 }
@@ -122,16 +122,13 @@ nullable_type! {
     /// null, sent as an empty value (`Key=`), or a `T`.
     ///
     /// ```
-    /// use interlocutor_runtime::FormNullable;
+    /// # use interlocutor_runtime as interlocutor;
+    /// use interlocutor::FormNullable;
+    /// use interlocutor::serde_json;
     ///
-    /// #[derive(serde::Serialize)]
-    /// struct Patch {
-    ///     #[serde(rename = "Index", skip_serializing_if = "Option::is_none")]
-    ///     index: Option<FormNullable<i64>>,
-    /// }
-    ///
-    /// let clear = Patch { index: Some(FormNullable::Null) };
-    /// assert_eq!(serde_urlencoded::to_string(&clear).unwrap(), "Index=");
+    /// // In a form body this is `LastReadMessageIndex=`.
+    /// let clear: FormNullable<i64> = FormNullable::Null;
+    /// assert_eq!(serde_json::to_string(&clear).unwrap(), r#""""#);
     /// ```
     FormNullable
 }

@@ -16,15 +16,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Requests stay strictly typed; only responses use `Open`.
 ///
 /// ```
-/// use interlocutor_runtime::Open;
+/// # use interlocutor_runtime as interlocutor;
+/// use interlocutor::Open;
 ///
-/// #[derive(serde::Deserialize, Debug, PartialEq)]
-/// enum Status { #[serde(rename = "ACTIVE")] Active }
-///
-/// let known: Open<Status> = serde_json::from_str(r#""ACTIVE""#).unwrap();
-/// assert_eq!(known, Open::Known(Status::Active));
-/// let new: Open<Status> = serde_json::from_str(r#""ARCHIVED""#).unwrap();
-/// assert_eq!(new.unknown(), Some("ARCHIVED"));
+/// fn describe<T: std::fmt::Debug>(status: &Open<T>) -> String {
+///     match status {
+///         Open::Known(status) => format!("{status:?}"),
+///         Open::Unknown(new) => format!("a status this client does not know yet: {new}"),
+///     }
+/// }
+/// let archived: Open<()> = Open::Unknown("ARCHIVED".to_owned());
+/// assert_eq!(describe(&archived), "a status this client does not know yet: ARCHIVED");
+/// assert_eq!(archived.unknown(), Some("ARCHIVED"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Open<T> {

@@ -27,7 +27,8 @@ pub fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// means something else.
 ///
 /// ```
-/// use interlocutor_runtime::Response;
+/// # use interlocutor_runtime as interlocutor;
+/// use interlocutor::Response;
 ///
 /// # fn demo(conversation: Response<String>) {
 /// let body: &String = &conversation;             // the decoded body
