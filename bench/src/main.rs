@@ -50,10 +50,6 @@ fn main() {
         ["profile", client, side, calls] => return profile(client, side, calls),
         _ => {}
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
     let mut server = Server::start();
     let base_url = server.base_url.clone();
     // The server is another process: the CPU figures are the client's.
@@ -64,18 +60,39 @@ fn main() {
         "sequential: {SEQUENTIAL} calls per side in alternating blocks of {BLOCK}; \
          throughput: {TASKS} tasks x {CALLS_PER_TASK} calls, {RUNS} runs per side, alternated\n"
     );
-    println!(
-        "{:<26} {:>21} {:>21} {:>23} {:>21}",
-        "client", "median µs (ratio)", "p99 µs (ratio)", "req/s (ratio)", "CPU µs/req (ratio)"
-    );
-    runtime.block_on(async {
-        for target in [Target::v2(), Target::v1(), Target::bird()] {
-            target.check_same_bytes().await;
-            let ours = (target.ours)(&base_url);
-            let hand = (target.hand)(&base_url);
-            println!("{}", measure(target.name, ours, hand).await);
-        }
-    });
+    // Both of tokio's schedulers: a client's overhead shows differently
+    // when its futures move between threads and when they never do.
+    let runtimes = [
+        (
+            "multi-thread runtime",
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build(),
+        ),
+        (
+            "current-thread runtime",
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        ),
+    ];
+    for (label, runtime) in runtimes {
+        let runtime = runtime.expect("a tokio runtime");
+        println!("{label}:");
+        println!(
+            "{:<26} {:>21} {:>21} {:>23} {:>21}",
+            "client", "median µs (ratio)", "p99 µs (ratio)", "req/s (ratio)", "CPU µs/req (ratio)"
+        );
+        runtime.block_on(async {
+            for target in [Target::v2(), Target::v1(), Target::bird()] {
+                target.check_same_bytes().await;
+                let ours = (target.ours)(&base_url);
+                let hand = (target.hand)(&base_url);
+                println!("{}", measure(target.name, ours, hand).await);
+            }
+        });
+        println!();
+    }
     server.stop();
 }
 

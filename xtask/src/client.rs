@@ -55,18 +55,21 @@ fn method(
         match parameter.location {
             Location::Path => {
                 params.push(quote!(#ident: impl ::std::fmt::Display));
-                if parameter.ty.is_text() {
-                    prelude.push(quote! {
-                        let #ident = #rt::path_text(#shown, &#ident)
-                            .map_err(|invalid| self.context.invalid(invalid))?;
-                    });
-                } else {
+                let check = checks(parameter, &ident, &ty, &operation.method_name)?;
+                if !parameter.ty.is_text() {
                     prelude.push(quote! {
                         let #ident: #ty = #rt::path_param(#shown, &#ident)
                             .map_err(|invalid| self.context.invalid(invalid))?;
                     });
+                } else if !check.is_empty() {
+                    // Its constraints read it as text; without any, it is
+                    // encoded into the URL as it prints, with no copy.
+                    prelude.push(quote! {
+                        let #ident = #rt::path_text(#shown, &#ident)
+                            .map_err(|invalid| self.context.invalid(invalid))?;
+                    });
                 }
-                prelude.push(checks(parameter, &ident, &ty, &operation.method_name)?);
+                prelude.push(check);
             }
             Location::Query | Location::Header => {
                 let text = parameter.ty.is_text();
@@ -150,8 +153,9 @@ fn method(
             #body_arg
             let request = #rt::Outgoing::new(
                 #rt::reexports::reqwest::Method::#http_method,
-                #url,
+                &self.base_url,
             )
+            #url
             #(#query)*
             #body_set;
             self.context.#call(&self.http, &OPERATION, request).await
@@ -159,30 +163,32 @@ fn method(
     })
 }
 
-/// `format!("{}/v2/Conversations/{}", self.base_url, encode_path_segment(&sid))`.
+/// `.path("/v2/Conversations/").segment("Sid", &sid)?`: the path template,
+/// its parameters percent-encoded into it as one segment each.
 fn url_expression(operation: &Operation) -> Result<TokenStream, String> {
-    let rt = runtime::path();
-    let mut template = String::from("{}");
-    let mut arguments = vec![quote!(self.base_url)];
+    let mut calls = TokenStream::new();
     let mut rest = operation.path.as_str();
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
             .find('}')
             .map(|at| open + at)
             .ok_or_else(|| format!("the path `{}` has an unclosed `{{`", operation.path))?;
-        template.push_str(&escape_braces(&rest[..open]));
-        template.push_str("{}");
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            calls.extend(quote!(.path(#literal)));
+        }
         let name = &rest[open + 1..close];
         let ident = format_ident!("{}", rust_name(name));
-        arguments.push(quote!(#rt::encode_path_segment(&#ident)));
+        calls.extend(quote! {
+            .segment(#name, &#ident)
+            .map_err(|invalid| self.context.invalid(invalid))?
+        });
         rest = &rest[close + 1..];
     }
-    template.push_str(&escape_braces(rest));
-    Ok(quote!(::std::format!(#template, #(#arguments),*)))
-}
-
-fn escape_braces(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
+    if !rest.is_empty() {
+        calls.extend(quote!(.path(#rest)));
+    }
+    Ok(calls)
 }
 
 fn status_tokens(status: &StatusKey) -> TokenStream {

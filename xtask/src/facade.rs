@@ -56,8 +56,20 @@ fn check_unique(apis: &[Api]) -> Result<(), String> {
     let mut features: BTreeMap<&str, &str> = BTreeMap::new();
     let mut modules: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     let mut problems = Vec::new();
+    // A provider with several APIs gets a feature of its own name.
+    let umbrellas: Vec<&str> = providers(apis)
+        .into_iter()
+        .filter(|(_, members)| members.len() > 1)
+        .map(|(provider, _)| provider)
+        .collect();
     for api in apis {
         let wiring = &api.wiring;
+        if umbrellas.contains(&wiring.feature.as_str()) {
+            problems.push(format!(
+                "crates/{}: the feature name `{}` is the feature that turns on every `{}` API",
+                api.dir, wiring.feature, wiring.feature
+            ));
+        }
         if let Some(other) = features.insert(&wiring.feature, &api.dir) {
             problems.push(format!(
                 "specs for crates/{other} and crates/{} both ask for the feature `{}`; give one \

@@ -41,7 +41,6 @@ pub const ITEMS: &[&str] = &[
     // Inputs: path parameters and request checks.
     "path_text",
     "path_param",
-    "encode_path_segment",
     "Validate",
     "Invalid",
     "Field",

@@ -55,22 +55,80 @@ pub struct Wiring {
     pub error_details: Option<String>,
 }
 
+/// Names at the root of the `interlocutor` facade that a provider module
+/// would clash with or hide (and the crates every path may start with).
+const FACADE_ROOT_NAMES: [&str; 13] = [
+    "apis",
+    "chrono",
+    "env",
+    "error",
+    "http",
+    "providers",
+    "serde_json",
+    "testing",
+    "uuid",
+    "std",
+    "core",
+    "alloc",
+    "interlocutor_runtime",
+];
+
 /// `x-interlocutor`, with its defaults.
 fn wiring(doc: &Value, stem: &str) -> Result<Wiring, String> {
     let block = doc.get("x-interlocutor").cloned().unwrap_or(Value::Null);
     if !block.is_null() && !block.is_object() {
         return Err("`x-interlocutor` must be a mapping".to_owned());
     }
+    // A typo (`modul:`) or a number where a name belongs is refused by
+    // name: a silently used default would put the client somewhere else.
+    if let Some(map) = block.as_object() {
+        for (key, value) in map {
+            match key.as_str() {
+                "provider" | "provider-name" | "module" | "feature" if !value.is_string() => {
+                    return Err(format!("`x-interlocutor.{key}` must be a string"));
+                }
+                "provider" | "provider-name" | "module" | "feature" | "error" => {}
+                other => {
+                    return Err(format!(
+                        "`x-interlocutor.{other}` is not a key the generator reads (it reads \
+                         `provider`, `provider-name`, `module`, `feature` and `error`)"
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(error) = block.get("error") {
+        let Some(map) = error.as_object() else {
+            return Err("`x-interlocutor.error` must be a mapping".to_owned());
+        };
+        if let Some(other) = map
+            .keys()
+            .find(|key| !["code", "message", "more-info", "details"].contains(&key.as_str()))
+        {
+            return Err(format!(
+                "`x-interlocutor.error.{other}` is not a key the generator reads (it reads \
+                 `code`, `message`, `more-info` and `details`)"
+            ));
+        }
+    }
     let text = |key: &str| block.get(key).and_then(Value::as_str).map(str::to_owned);
     let (first, rest) = stem.split_once('-').unwrap_or((stem, stem));
     let provider = text("provider").unwrap_or_else(|| first.to_owned());
     let module = text("module").unwrap_or_else(|| rest.replace('-', "_"));
     let feature = text("feature").unwrap_or_else(|| stem.to_owned());
+    // `acme_corp` → `Acme Corp`.
     let provider_name = text("provider-name").unwrap_or_else(|| {
-        let mut chars = provider.chars();
-        chars.next().map_or_else(String::new, |c| {
-            c.to_ascii_uppercase().to_string() + chars.as_str()
-        })
+        provider
+            .split('_')
+            .filter(|word| !word.is_empty())
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |c| {
+                    c.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     });
     let identifier = |value: &str| {
         !value.is_empty()
@@ -79,19 +137,43 @@ fn wiring(doc: &Value, stem: &str) -> Result<Wiring, String> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     };
-    if !identifier(&provider) || !identifier(&module) {
+    for (key, value) in [("provider", &provider), ("module", &module)] {
+        let given = if block.get(key).is_some() {
+            "given"
+        } else {
+            "taken from the file name"
+        };
+        if !identifier(value) {
+            return Err(format!(
+                "`x-interlocutor.{key}` (`{value}`, {given}) becomes a Rust module name: \
+                 lowercase letters, digits and `_`, starting with a letter"
+            ));
+        }
+        if syn::parse_str::<syn::Ident>(value).is_err() {
+            return Err(format!(
+                "`x-interlocutor.{key}` (`{value}`, {given}) is a Rust keyword, which cannot \
+                 name a module: set `x-interlocutor.{key}` to another name"
+            ));
+        }
+    }
+    if FACADE_ROOT_NAMES.contains(&provider.as_str()) {
         return Err(format!(
-            "`x-interlocutor`: `provider` (`{provider}`) and `module` (`{module}`) become Rust \
-             module names: lowercase letters, digits and `_`, starting with a letter"
+            "`x-interlocutor.provider` (`{provider}`) is already a name at the root of the \
+             `interlocutor` crate ({}): choose another provider name",
+            FACADE_ROOT_NAMES.join(", ")
         ));
     }
-    if !feature
+    let valid_feature = feature
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        || feature.is_empty()
-    {
+        && feature
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if !valid_feature {
         return Err(format!(
-            "`x-interlocutor`: `feature` (`{feature}`) must be lowercase letters, digits and `-`"
+            "`x-interlocutor.feature` (`{feature}`) must be lowercase letters, digits and `-`, \
+             starting with a letter or digit (a cargo feature name)"
         ));
     }
     if provider_name.is_empty()

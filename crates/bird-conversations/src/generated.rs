@@ -1635,12 +1635,14 @@ impl Client {
             .map_err(|invalid| self.context.invalid(invalid))?;
         let request = ::interlocutor_runtime::Outgoing::new(
                 ::interlocutor_runtime::reexports::reqwest::Method::PATCH,
-                ::std::format!(
-                    "{}/workspaces/{}/conversations/{}", self.base_url,
-                    ::interlocutor_runtime::encode_path_segment(& workspace_id),
-                    ::interlocutor_runtime::encode_path_segment(& conversation_id)
-                ),
+                &self.base_url,
             )
+            .path("/workspaces/")
+            .segment("workspaceId", &workspace_id)
+            .map_err(|invalid| self.context.invalid(invalid))?
+            .path("/conversations/")
+            .segment("conversationId", &conversation_id)
+            .map_err(|invalid| self.context.invalid(invalid))?
             .json(body)?;
         self.context
             .call::<

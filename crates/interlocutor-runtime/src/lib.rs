@@ -57,7 +57,6 @@ pub use error::{
 };
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::Open;
-pub use path::encode_path_segment;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
 pub use timestamp::{WholeSeconds, whole_seconds};

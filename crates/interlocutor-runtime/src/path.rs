@@ -1,10 +1,10 @@
 //! Path parameters that always stay one segment.
 //!
-//! progenitor's own `encode_path` leaves `\` alone (which URL parsers read
-//! as `/`) and cannot stop `.`, `..` or an empty value from changing which
-//! resource a request addresses. The generator points generated clients at
-//! [`encode_path_segment`] instead, and [`crate::Context::prepare`] refuses
-//! the request when a parameter could not be encoded.
+//! A parameter is percent-encoded straight into the request URL: every
+//! character but RFC 3986's unreserved ones, `/`, `?`, `#`, `%` and `\`
+//! (which URL parsers read as `/`) included. A value that no URL can carry
+//! as a segment (empty, `.` or `..`, which would address another resource)
+//! is refused, naming the parameter.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -15,48 +15,33 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Stands in the path for a parameter that cannot be a segment: the `!`
-/// cannot come out of the encoder, so a real value never looks like it.
-const EMPTY: &str = "!interlocutor:empty-path-parameter!";
-const DOT: &str = "!interlocutor:dot-path-parameter!";
-
-/// Percent-encodes one path parameter so it is exactly one segment and
-/// decodes back to `value`. Any printable value: it is encoded as it is
-/// printed, in one allocation.
-pub fn encode_path_segment<T: std::fmt::Display + ?Sized>(value: &T) -> String {
+/// Appends `value`, percent-encoded as exactly one segment, to `url`, as
+/// it prints: no copy of the value first. Refuses (and appends nothing for)
+/// a value that cannot be a segment, saying why.
+pub(crate) fn push_segment(
+    url: &mut String,
+    value: &(impl std::fmt::Display + ?Sized),
+) -> Result<(), &'static str> {
     use std::fmt::Write as _;
-    let mut encoded = Encoder(String::new());
-    let _ = write!(encoded, "{value}");
-    match encoded.0.as_str() {
-        "" => EMPTY.to_owned(),
+    let start = url.len();
+    let _ = write!(Encoder(url), "{value}");
+    let problem = match &url[start..] {
+        "" => "is empty, which would address another resource",
         // URL parsers remove `.` and `..` segments, even percent-encoded.
-        "." | ".." => DOT.to_owned(),
-        _ => encoded.0,
-    }
+        "." | ".." => "is `.` or `..`, which a URL cannot carry as a segment",
+        _ => return Ok(()),
+    };
+    url.truncate(start);
+    Err(problem)
 }
 
-/// Percent-encodes what is written to it.
-struct Encoder(String);
+/// Percent-encodes what is written to it, onto the string it holds.
+struct Encoder<'a>(&'a mut String);
 
-impl std::fmt::Write for Encoder {
+impl std::fmt::Write for Encoder<'_> {
     fn write_str(&mut self, text: &str) -> std::fmt::Result {
         self.0.extend(utf8_percent_encode(text, SEGMENT));
         Ok(())
-    }
-}
-
-/// Why a request path holds a parameter that could not be encoded.
-pub(crate) fn invalid_parameter(path: &str) -> Option<&'static str> {
-    // Both markers hold `!`, which the encoder never leaves unencoded: one
-    // byte scan for the common case.
-    if !path.contains('!') {
-        None
-    } else if path.contains(EMPTY) {
-        Some("a path parameter is empty, which would address another resource")
-    } else if path.contains(DOT) {
-        Some("a path parameter is `.` or `..`, which URLs cannot carry as a segment")
-    } else {
-        None
     }
 }
 
@@ -76,20 +61,23 @@ mod tests {
             ("...", "..."),
         ];
         for (value, encoded) in cases {
-            assert_eq!(encode_path_segment(value), encoded, "{value:?}");
+            let mut url = String::from("/v2/Conversations/");
+            push_segment(&mut url, value).unwrap();
+            assert_eq!(url, format!("/v2/Conversations/{encoded}"), "{value:?}");
         }
     }
 
     #[test]
-    fn values_that_cannot_be_a_segment_are_flagged() {
+    fn values_that_cannot_be_a_segment_are_refused_and_leave_no_trace() {
         for value in ["", ".", ".."] {
-            let path = format!("/v2/Conversations/{}", encode_path_segment(value));
-            let url = url::Url::parse(&format!("https://example.com{path}")).unwrap();
-            assert!(
-                invalid_parameter(url.path()).is_some(),
-                "{value:?} -> {url}"
-            );
+            let mut url = String::from("/v2/Conversations/");
+            assert!(push_segment(&mut url, value).is_err(), "{value:?}");
+            assert_eq!(url, "/v2/Conversations/");
         }
-        assert_eq!(invalid_parameter("/v2/Conversations/abc"), None);
+        let mut url = String::new();
+        assert!(
+            push_segment(&mut url, "%2E").is_ok(),
+            "an encoded dot is text"
+        );
     }
 }

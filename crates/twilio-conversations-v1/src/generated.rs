@@ -781,13 +781,6 @@ impl Client {
                 ::interlocutor_runtime::Status::Class(5u16),
             ],
         };
-        let user_sid = ::interlocutor_runtime::path_text("UserSid", &user_sid)
-            .map_err(|invalid| self.context.invalid(invalid))?;
-        let conversation_sid = ::interlocutor_runtime::path_text(
-                "ConversationSid",
-                &conversation_sid,
-            )
-            .map_err(|invalid| self.context.invalid(invalid))?;
         let body: &types::UpdateUserConversationRequest = ::std::borrow::Borrow::borrow(
             &body,
         );
@@ -795,12 +788,14 @@ impl Client {
             .map_err(|invalid| self.context.invalid(invalid))?;
         let request = ::interlocutor_runtime::Outgoing::new(
                 ::interlocutor_runtime::reexports::reqwest::Method::POST,
-                ::std::format!(
-                    "{}/v1/Users/{}/Conversations/{}", self.base_url,
-                    ::interlocutor_runtime::encode_path_segment(& user_sid),
-                    ::interlocutor_runtime::encode_path_segment(& conversation_sid)
-                ),
+                &self.base_url,
             )
+            .path("/v1/Users/")
+            .segment("UserSid", &user_sid)
+            .map_err(|invalid| self.context.invalid(invalid))?
+            .path("/Conversations/")
+            .segment("ConversationSid", &conversation_sid)
+            .map_err(|invalid| self.context.invalid(invalid))?
             .form(body)?;
         self.context
             .call::<

@@ -1574,18 +1574,16 @@ impl Client {
                 ::interlocutor_runtime::Status::Code(503u16),
             ],
         };
-        let sid = ::interlocutor_runtime::path_text("Sid", &sid)
-            .map_err(|invalid| self.context.invalid(invalid))?;
         let body: &types::ConversationPatch = ::std::borrow::Borrow::borrow(&body);
         ::interlocutor_runtime::Validate::validate(body)
             .map_err(|invalid| self.context.invalid(invalid))?;
         let request = ::interlocutor_runtime::Outgoing::new(
                 ::interlocutor_runtime::reexports::reqwest::Method::PATCH,
-                ::std::format!(
-                    "{}/v2/Conversations/{}", self.base_url,
-                    ::interlocutor_runtime::encode_path_segment(& sid)
-                ),
+                &self.base_url,
             )
+            .path("/v2/Conversations/")
+            .segment("Sid", &sid)
+            .map_err(|invalid| self.context.invalid(invalid))?
             .json(body)?;
         self.context
             .call::<
