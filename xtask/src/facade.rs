@@ -17,6 +17,7 @@ use crate::codegen::GeneratedFile;
 use crate::spec::Wiring;
 
 /// One generated client, as the facade sees it.
+#[derive(Clone)]
 pub struct Api {
     /// `interlocutor-twilio-conversations-v2`.
     pub crate_name: String,
@@ -255,4 +256,62 @@ fn apis_rs(root: &Path, apis: &[Api]) -> String {
         out.push_str("}\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(dir: &str, provider: &str, module: &str, feature: &str) -> Api {
+        Api {
+            crate_name: format!("interlocutor-{dir}"),
+            dir: dir.to_owned(),
+            title: dir.to_owned(),
+            wiring: Wiring {
+                provider: provider.to_owned(),
+                provider_name: provider.to_owned(),
+                module: module.to_owned(),
+                feature: feature.to_owned(),
+                error_schema: None,
+                error_code: None,
+                error_message: None,
+                error_more_info: None,
+                error_details: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_feature_named_like_a_providers_umbrella_or_the_facades_own_is_refused() {
+        let twilio = [
+            api("twilio-a", "twilio", "a", "twilio-a"),
+            api("twilio-b", "twilio", "b", "twilio-b"),
+        ];
+        let mut clash = twilio.to_vec();
+        clash.push(api("acme-tickets", "acme", "tickets", "twilio"));
+        let error = check_unique(&clash).unwrap_err();
+        assert!(
+            error.contains(
+                "the feature name `twilio` is the feature that turns on every `twilio` API"
+            ),
+            "{error}"
+        );
+        for own in [
+            "default",
+            "testing",
+            "tracing",
+            "schemars",
+            "rustls",
+            "native-tls",
+        ] {
+            let mut clash = twilio.to_vec();
+            clash.push(api("acme-tickets", "acme", "tickets", own));
+            let error = check_unique(&clash).unwrap_err();
+            assert!(error.contains("is the facade's own"), "{own}: {error}");
+        }
+        // A provider with one API may name its feature after itself.
+        let mut fine = twilio.to_vec();
+        fine.push(api("bird-conversations", "bird", "conversations", "bird"));
+        check_unique(&fine).unwrap();
+    }
 }

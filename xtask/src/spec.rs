@@ -42,6 +42,7 @@ pub struct Spec {
 ///     more-info: more_info
 ///     details: details
 /// ```
+#[derive(Clone)]
 pub struct Wiring {
     pub provider: String,
     pub provider_name: String,
@@ -540,6 +541,137 @@ mod tests {
             Ok(_) => panic!("the spec was accepted"),
             Err(error) => error,
         }
+    }
+
+    /// `MINIMAL` as `specs/<file>` with `block` as its `x-interlocutor`.
+    fn load_wired(file: &str, block: &str) -> Result<Spec, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(file);
+        let text = MINIMAL.replacen("servers:", &format!("x-interlocutor: {block}\nservers:"), 1);
+        std::fs::write(&path, text).unwrap();
+        load(&path, file)
+    }
+
+    #[test]
+    fn x_interlocutor_typos_and_wrong_types_are_refused_by_name() {
+        for (block, expected) in [
+            (
+                "{modul: tickets}",
+                "`x-interlocutor.modul` is not a key the generator reads",
+            ),
+            ("{feature: 3}", "`x-interlocutor.feature` must be a string"),
+            (
+                "{provider: [a]}",
+                "`x-interlocutor.provider` must be a string",
+            ),
+            (
+                "{error: {cod: code}}",
+                "`x-interlocutor.error.cod` is not a key",
+            ),
+            ("{error: code}", "`x-interlocutor.error` must be a mapping"),
+        ] {
+            let error = load_wired("demo.yaml", block).err().expect(block);
+            assert!(error.contains(expected), "{block}: {error}");
+        }
+    }
+
+    #[test]
+    fn keywords_and_facade_names_cannot_name_a_provider_or_module() {
+        for (file, block, expected) in [
+            (
+                "acme-type.yaml",
+                "{}",
+                "`x-interlocutor.module` (`type`, taken from the file name) is a Rust keyword",
+            ),
+            (
+                "fn-tickets.yaml",
+                "{}",
+                "`x-interlocutor.provider` (`fn`, taken from the file name) is a Rust keyword",
+            ),
+            (
+                "demo.yaml",
+                "{provider: match}",
+                "`x-interlocutor.provider` (`match`, given) is a Rust keyword",
+            ),
+            (
+                "demo.yaml",
+                "{provider: chrono}",
+                "`chrono`) is already a name at the root",
+            ),
+            (
+                "demo.yaml",
+                "{provider: apis}",
+                "`apis`) is already a name at the root",
+            ),
+            (
+                "demo.yaml",
+                "{provider: http}",
+                "`http`) is already a name at the root",
+            ),
+            (
+                "demo.yaml",
+                "{provider: testing}",
+                "`testing`) is already a name at the root",
+            ),
+            (
+                "demo.yaml",
+                "{feature: '-'}",
+                "`x-interlocutor.feature` (`-`) must be",
+            ),
+            (
+                "demo.yaml",
+                "{feature: '-x'}",
+                "`x-interlocutor.feature` (`-x`) must be",
+            ),
+        ] {
+            let error = load_wired(file, block).err().expect(file);
+            assert!(error.contains(expected), "{file} {block}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_provider_with_an_underscore_gets_a_readable_name() {
+        let spec = load_wired("demo.yaml", "{provider: acme_corp}").unwrap();
+        assert_eq!(spec.api.wiring.provider_name, "Acme Corp");
+    }
+
+    #[test]
+    fn operation_and_parameter_names_that_would_clash_are_refused() {
+        for (id, expected) in [
+            ("builder", "becomes the method `builder`"),
+            ("New", "becomes the method `new`"),
+            ("raw_update", "becomes the method `raw_update`"),
+        ] {
+            let error = refused(
+                &MINIMAL.replace("operationId: UpdateThing", &format!("operationId: {id}")),
+            );
+            assert!(error.contains(expected), "{id}: {error}");
+        }
+        for name in ["root", "at", "value"] {
+            let text = MINIMAL
+                .replace("{name: Sid, in: path", &format!("{{name: {name}, in: path"))
+                .replace("/things/{Sid}", &format!("/things/{{{name}}}"));
+            let error = refused(&text);
+            assert!(
+                error.contains(&format!(
+                    "parameter `{name}` becomes the Rust name `{name}`"
+                )),
+                "{name}: {error}"
+            );
+        }
+        let twins = MINIMAL.replace(
+            "paths:\n",
+            "paths:\n  /others:\n    get:\n      operationId: update_thing\n      responses:\n        \"204\": {description: Done}\n",
+        );
+        let error = refused(&twins);
+        assert!(
+            error
+                .contains("`UpdateThing` and `update_thing` both become the method `update_thing`")
+                || error.contains(
+                    "`update_thing` and `UpdateThing` both become the method `update_thing`"
+                ),
+            "{error}"
+        );
     }
 
     const MINIMAL: &str = r##"
