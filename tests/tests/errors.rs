@@ -478,3 +478,60 @@ fn parsing_a_generated_type_converts() {
     let error = status("ARCHIVED").unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
 }
+
+/// Characters that drive a terminal or reorder text, from a server.
+const CONTROL: [char; 7] = [
+    '\u{1b}', '\u{7}', '\u{8}', '\u{0}', '\u{7f}', '\u{9b}', '\u{202e}',
+];
+
+#[tokio::test]
+async fn control_characters_from_a_server_are_escaped_in_display_and_debug() {
+    let hostile = "red\u{1b}[31m bell\u{7} back\u{8} nul\u{0} del\u{7f} csi\u{9b}2J rtl\u{202e}txt";
+    let transport = TestTransport::new();
+    transport
+        .push(ScriptedResponse::json(
+            400,
+            &json!({"code": 20001, "message": hostile, "more_info": hostile, "status": 400}),
+        ))
+        .push(ScriptedResponse::text(
+            502,
+            format!("<html>{hostile}</html>"),
+        ))
+        .push(ScriptedResponse::text(200, format!("not json {hostile}")));
+    let client = v2(&transport).unwrap();
+    for expected in [
+        ErrorKind::Api,
+        ErrorKind::UnexpectedResponse,
+        ErrorKind::InvalidResponse,
+    ] {
+        let error = client
+            .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), expected);
+        for printed in [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ] {
+            assert!(
+                !printed.contains(CONTROL),
+                "{expected:?} printed a control character: {printed:?}"
+            );
+            assert!(printed.contains("\\u{1b}"), "{expected:?}: {printed}");
+        }
+        // The values themselves are kept as received, for code to read.
+        if expected == ErrorKind::Api {
+            assert_eq!(error.message(), Some(hostile));
+        }
+    }
+}
+
+#[test]
+fn the_field_at_fault_is_carried_as_a_value() {
+    let at = interlocutor::Field::Root;
+    let odd = at.property("a` b");
+    let error = Error::from(interlocutor::Invalid::new(&odd, "is too long"));
+    assert_eq!(error.field(), Some("a` b"));
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+}

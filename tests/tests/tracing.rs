@@ -70,6 +70,12 @@ impl Subscriber for Capture {
 async fn every_call_is_a_span_and_every_retry_an_event_without_secrets() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    // With one dispatcher registered, tracing computes a callsite's
+    // interest from the default of whichever thread first reaches it:
+    // another test's thread, with no subscriber, would disable the
+    // runtime's span for good. A second one makes it ask every registered
+    // dispatcher instead.
+    let _second = tracing::Dispatch::new(Capture::default());
 
     let transport = TestTransport::new();
     transport
@@ -136,4 +142,117 @@ async fn every_call_is_a_span_and_every_retry_an_event_without_secrets() {
     for private in [TOKEN, &encoded, METADATA_VALUE, NAME, "Basic ", "conv_1"] {
         assert!(!all.contains(private), "`{private}` was traced:\n{all}");
     }
+
+    the_span_covers_the_body_records_how_the_call_ended_and_bounds_the_request_id(&capture).await;
+}
+
+/// A server that sends the status and headers of a 200 at once, then the
+/// body after `wait`, cut to `sent` bytes of the `length` it announced.
+async fn slow_body(wait: std::time::Duration, length: usize, sent: usize) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0; 64 * 1024];
+        let _ = stream.read(&mut request).await;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\n\
+             twilio-request-id: RQslow\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.flush().await.unwrap();
+        tokio::time::sleep(wait).await;
+        let body = serde_json::to_vec(&TWILIO_V2.example("200")).unwrap();
+        let mut padded = body.clone();
+        padded.resize(length.max(body.len()), b' ');
+        let _ = stream.write_all(&padded[..sent.min(padded.len())]).await;
+        let _ = stream.shutdown().await;
+    });
+    format!("http://{address}")
+}
+
+/// The span covers the body, records how the call ended, and bounds the
+/// request id. (Run inside the one test that installs a subscriber: tracing
+/// caches which callsites are enabled across threads, and two scoped
+/// subscribers coming and going at once leave one test's spans disabled.)
+async fn the_span_covers_the_body_records_how_the_call_ended_and_bounds_the_request_id(
+    capture: &Capture,
+) {
+    capture.lines.lock().unwrap().clear();
+    let body_length = serde_json::to_vec(&TWILIO_V2.example("200")).unwrap().len();
+
+    // The body arrives 300 ms after the headers: the span lasts as long.
+    let base_url = slow_body(
+        std::time::Duration::from_millis(300),
+        body_length,
+        body_length,
+    )
+    .await;
+    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
+    let client = Client::builder(credentials.clone())
+        .base_url(base_url)
+        .build()
+        .unwrap();
+    client
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap();
+    let lines = capture.lines.lock().unwrap().clone();
+    let duration: u64 = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("record: duration_ms="))
+        .expect("a duration")
+        .parse()
+        .unwrap();
+    assert!(duration >= 300, "duration_ms={duration}: {lines:?}");
+
+    // A 200 whose body breaks off: the call fails, and the span says how.
+    capture.lines.lock().unwrap().clear();
+    let base_url = slow_body(std::time::Duration::ZERO, body_length + 100, 10).await;
+    let client = Client::builder(credentials)
+        .base_url(base_url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), interlocutor::ErrorKind::Transport);
+    let all = capture.lines.lock().unwrap().join("\n");
+    for expected in [
+        "record: status=200",
+        "record: error=transport",
+        "record: request_id=RQslow",
+    ] {
+        assert!(all.contains(expected), "missing `{expected}` in:\n{all}");
+    }
+
+    // A 200 KB request id is recorded bounded.
+    capture.lines.lock().unwrap().clear();
+    let transport = TestTransport::new();
+    let huge = "R".repeat(200_000);
+    transport.push(
+        ScriptedResponse::json(200, &TWILIO_V2.example("200")).header("twilio-request-id", &huge),
+    );
+    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
+    let client = Client::builder(credentials)
+        .transport(transport)
+        .build()
+        .unwrap();
+    client
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap();
+    let lines = capture.lines.lock().unwrap().clone();
+    let recorded = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("record: request_id="))
+        .unwrap_or_else(|| panic!("no request id in {lines:?}"));
+    assert!(
+        recorded.chars().count() <= 101,
+        "{} characters",
+        recorded.len()
+    );
 }
