@@ -51,10 +51,15 @@ pub fn regional_base_url(edge: &str, region: &str) -> Result<String, BuildError>
 /// assert_eq!(base_url(None, None).unwrap(), "https://conversations.twilio.com");
 /// ```
 pub fn base_url(edge: Option<&str>, region: Option<&str>) -> Result<String, BuildError> {
+    // One DNS label, as Twilio names its edges and regions (`sao-paulo`,
+    // `ashburn-ix`, `us1-ix`): it cannot add a label, a port or user info.
     let is_label = |s: &str| {
         !s.is_empty()
+            && s.len() <= 63
+            && !s.starts_with('-')
+            && !s.ends_with('-')
             && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     let region = match (edge, region) {
         (Some(_), None) => Some("us1"),
@@ -62,9 +67,21 @@ pub fn base_url(edge: Option<&str>, region: Option<&str>) -> Result<String, Buil
     };
     let labels: Vec<&str> = [edge, region].into_iter().flatten().collect();
     if let Some(bad) = labels.iter().find(|label| !is_label(label)) {
+        // Echoed only when it cannot be a secret or drive a terminal: a
+        // refused value may be anything (`AC…:token@…`, an escape).
+        let shown = if bad.len() <= 63
+            && bad
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        {
+            format!("conversations.{bad}.twilio.com")
+        } else {
+            "<not shown: the edge or region has characters a host name cannot>".to_owned()
+        };
         return Err(BuildError::InvalidBaseUrl {
-            url: format!("conversations.{bad}.twilio.com"),
-            reason: "the edge and region must be lowercase names such as `dublin` and `ie1`",
+            url: shown,
+            reason: "the edge and region must be lowercase names such as `dublin`, `sao-paulo`, \
+                     `ie1` or `us1-ix`",
         });
     }
     let mut host = String::from("conversations");
@@ -204,6 +221,55 @@ mod tests {
             assert_eq!(url.as_deref(), expected, "{vars:?}");
         }
         assert!(base_url_from_lookup(&env(&[(REGION_VAR, "ie1.evil.com/")])).is_err());
+    }
+
+    #[test]
+    fn every_documented_edge_and_region_is_accepted() {
+        for edge in [
+            "ashburn",
+            "dublin",
+            "frankfurt",
+            "roaming",
+            "sao-paulo",
+            "singapore",
+            "sydney",
+            "tokyo",
+            "umatilla",
+            "ashburn-ix",
+            "san-jose-ix",
+            "london-ix",
+            "frankfurt-ix",
+            "singapore-ix",
+            "sydney-ix",
+            "tokyo-ix",
+        ] {
+            assert_eq!(
+                base_url(Some(edge), None).unwrap(),
+                format!("https://conversations.{edge}.us1.twilio.com"),
+            );
+        }
+        for region in [
+            "us1", "us2", "ie1", "au1", "jp1", "br1", "de1", "sg1", "us1-ix",
+        ] {
+            assert!(base_url(None, Some(region)).is_ok(), "{region}");
+        }
+    }
+
+    #[test]
+    fn a_refused_edge_or_region_is_echoed_only_when_safe() {
+        for (edge, shown) in [
+            ("-x", true),
+            ("x-", true),
+            ("ie1.evil.com", true),
+            ("AC0123:token@evil.com", false),
+            ("dub\u{1b}[2Jlin", false),
+            ("host:8080", false),
+        ] {
+            let error = base_url(Some(edge), None).unwrap_err().to_string();
+            assert_eq!(error.contains(edge), shown, "{edge:?}: {error}");
+            assert!(!error.contains("token"), "{error}");
+            assert!(!error.contains('\u{1b}'), "{error:?}");
+        }
     }
 
     #[test]
