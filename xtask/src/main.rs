@@ -17,6 +17,10 @@ mod files;
 mod model;
 mod names;
 mod output;
+/// The runtime's pattern compiler, so the generator accepts exactly what
+/// the runtime runs.
+#[path = "../../crates/interlocutor-runtime/src/pattern.rs"]
+mod pattern;
 mod rewrite;
 mod runtime;
 mod spec;

@@ -947,14 +947,19 @@ impl Checks<'_> {
 /// Refuses a pattern the runtime could not compile, now rather than when
 /// a request is checked.
 fn compiles(pattern: &str, owner: &str) -> Result<(), String> {
-    regress::Regex::with_flags(pattern, "u")
-        .map(drop)
-        .map_err(|error| {
-            format!(
-                "the pattern `{pattern}` in `{owner}` is not a regular expression (ECMA 262, as \
+    regress::Regex::with_flags(pattern, "u").map_err(|error| {
+        format!(
+            "the pattern `{pattern}` in `{owner}` is not a regular expression (ECMA 262, as \
              OpenAPI specifies): {error}"
-            )
-        })
+        )
+    })?;
+    crate::pattern::compile(pattern).map(drop).map_err(|error| {
+        format!(
+            "the pattern `{pattern}` in `{owner}` cannot be checked in time linear in the value \
+             (look-around and back-references need backtracking, which a hostile value can make \
+             take minutes): {error}"
+        )
+    })
 }
 
 fn bound(schema: &Value, key: &str) -> Option<usize> {
@@ -1136,5 +1141,19 @@ paths:
             error.contains("the pattern `[a-` in `Patch` is not a regular expression"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_pattern_that_needs_backtracking_is_refused() {
+        for pattern in ["^(?=a)a+$", "^(a)\\1$"] {
+            let error = generate(&format!(
+                "        name: {{type: string, pattern: '{pattern}'}}"
+            ))
+            .unwrap_err();
+            assert!(
+                error.contains("cannot be checked in time linear in the value"),
+                "{pattern}: {error}"
+            );
+        }
     }
 }

@@ -38,6 +38,7 @@ mod glue;
 mod nullable;
 mod open;
 mod path;
+mod pattern;
 mod response;
 mod retry;
 #[cfg(feature = "testing")]
