@@ -366,8 +366,14 @@ fn last_ident(ty: &Type) -> Option<String> {
 }
 
 fn is_json_map(ty: &Type) -> bool {
-    let text = ty.to_token_stream().to_string().replace(' ', "");
-    text.starts_with("::serde_json::Map<")
+    let Type::Path(path) = ty else { return false };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    segments == ["serde_json", "Map"]
 }
 
 /// Whether serde fills the field when it is absent: `Option`, or a
@@ -855,15 +861,30 @@ impl Checks<'_> {
             return Ok(out);
         }
         if is_json_map(ty) {
+            let mut out = TokenStream::new();
             let (min, max) = (
                 bound(schema, "minProperties"),
                 bound(schema, "maxProperties"),
             );
             if min.is_some() || max.is_some() {
                 let (min, max) = (option(min), option(max));
-                return Ok(quote!(#check::properties(#value.len(), #min, #max, at)?;));
+                out.extend(quote!(#check::properties(#value.len(), #min, #max, at)?;));
             }
-            return Ok(TokenStream::new());
+            if let Some(names) = schema.get("propertyNames") {
+                let names = &merged(self.doc, names, 0);
+                out.extend(self.key_checks(names, owner)?);
+            }
+            if schema
+                .get("additionalProperties")
+                .is_some_and(|values| has_constraints(self.doc, values, 0))
+            {
+                return Err(format!(
+                    "`{owner}`: the values of a free-form object carry constraints the \
+                     generator cannot check (their type is any JSON); describe them in \
+                     `description` or give the values a type"
+                ));
+            }
+            return Ok(out);
         }
         let Some(last) = last_ident(ty) else {
             return Ok(TokenStream::new());
@@ -888,7 +909,18 @@ impl Checks<'_> {
                 }
                 Ok(out)
             }
-            "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" => {
+            "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => {
+                let min = integer_bound(schema, "minimum", "exclusiveMinimum", owner)?;
+                let max = integer_bound(schema, "maximum", "exclusiveMaximum", owner)?;
+                if min.is_none() && max.is_none() {
+                    return Ok(TokenStream::new());
+                }
+                let (min, max) = (option(min), option(max));
+                Ok(
+                    quote!(#check::int_range(::std::primitive::i128::from(*#value), #min, #max, at)?;),
+                )
+            }
+            "f32" | "f64" => {
                 let min = numeric_bound(schema, "minimum", "exclusiveMinimum");
                 let max = numeric_bound(schema, "maximum", "exclusiveMaximum");
                 if min.is_none() && max.is_none() {
@@ -977,6 +1009,36 @@ fn numeric_bound(schema: &Value, key: &str, exclusive: &str) -> Option<TokenStre
         .and_then(Value::as_bool)
         .unwrap_or(false);
     Some(quote!((#limit, #exclusive)))
+}
+
+/// An integer's bound, exactly: a JSON integer (any size serde reads), or
+/// refused (a fractional bound on an integer is a spec mistake, and one
+/// past i128 cannot be compared).
+fn integer_bound(
+    schema: &Value,
+    key: &str,
+    exclusive: &str,
+    owner: &str,
+) -> Result<Option<TokenStream>, String> {
+    let Some(limit) = schema.get(key) else {
+        return Ok(None);
+    };
+    let exact = limit
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| limit.as_u64().map(i128::from))
+        .ok_or_else(|| {
+            format!(
+                "`{owner}`: `{key}: {limit}` on an integer is not a whole number the generator \
+                 can compare exactly; write it as an integer"
+            )
+        })?;
+    let exclusive = schema
+        .get(exclusive)
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let exact = proc_macro2::Literal::i128_suffixed(exact);
+    Ok(Some(quote!((#exact, #exclusive))))
 }
 
 fn option<T: ToTokens>(value: Option<T>) -> TokenStream {
@@ -1141,6 +1203,35 @@ paths:
             error.contains("the pattern `[a-` in `Patch` is not a regular expression"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn constraints_are_checked_exactly_or_refused() {
+        let code = generate(
+            "        attrs:\n          type: object\n          additionalProperties: true\n          \
+             propertyNames: {maxLength: 16, pattern: '^[a-z]+$'}\n        \
+             big: {type: integer, format: int64, maximum: 9007199254740992}",
+        )
+        .unwrap();
+        let flat: String = code.split_whitespace().collect();
+        for expected in [
+            "forkeyinvalue.keys(){",
+            "check::key_length(key,::std::option::Option::None,::std::option::Option::Some(16usize),at,)",
+            "check::key_pattern(key,&PATTERN,at,)",
+            "check::int_range(::std::primitive::i128::from(*value),::std::option::Option::None,::std::option::Option::Some((9007199254740992i128,false)),at,)",
+        ] {
+            assert!(flat.contains(expected), "missing `{expected}` in:\n{code}");
+        }
+        let error = generate("        big: {type: integer, maximum: 1.5}").unwrap_err();
+        assert!(
+            error.contains("`maximum: 1.5` on an integer is not a whole number"),
+            "{error}"
+        );
+        let error = generate(
+            "        attrs: {type: object, additionalProperties: {type: string, maxLength: 3}}",
+        );
+        // A map of strings is typed, and its values checked.
+        assert!(error.is_ok(), "{error:?}");
     }
 
     #[test]

@@ -265,6 +265,35 @@ pub mod check {
         Err(Invalid::new(at, format!("{verb} {count} {noun}; {bound}")))
     }
 
+    /// `minimum` / `maximum` of an integer, compared exactly (as `f64`, a
+    /// value past 2^53 would round onto the bound).
+    pub fn int_range(
+        value: i128,
+        min: Option<(i128, bool)>,
+        max: Option<(i128, bool)>,
+        at: &Field<'_>,
+    ) -> Result<(), Invalid> {
+        if let Some((min, exclusive)) = min {
+            let below = if exclusive { value <= min } else { value < min };
+            if below {
+                let relation = if exclusive {
+                    "greater than"
+                } else {
+                    "at least"
+                };
+                return Err(Invalid::new(at, format!("must be {relation} {min}")));
+            }
+        }
+        if let Some((max, exclusive)) = max {
+            let above = if exclusive { value >= max } else { value > max };
+            if above {
+                let relation = if exclusive { "less than" } else { "at most" };
+                return Err(Invalid::new(at, format!("must be {relation} {max}")));
+            }
+        }
+        Ok(())
+    }
+
     /// `minimum` / `maximum` and their exclusive forms, compared as `f64`
     /// (exact for every integer a JSON number can carry without loss).
     pub fn range(
@@ -338,6 +367,17 @@ fn short_type_name<T>() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_bounds_are_compared_exactly() {
+        let root = Field::Root;
+        let at = root.property("big");
+        let limit = 1_i128 << 53;
+        assert!(check::int_range(limit, None, Some((limit, false)), &at).is_ok());
+        // As f64, 2^53 + 1 rounds to 2^53 and would pass.
+        assert!(check::int_range(limit + 1, None, Some((limit, false)), &at).is_err());
+        assert!(check::int_range(i128::from(u64::MAX), Some((0, true)), None, &at).is_ok());
+    }
 
     #[test]
     fn a_pattern_that_backtracks_exponentially_runs_in_linear_time() {
