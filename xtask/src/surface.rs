@@ -1117,7 +1117,7 @@ paths:
             "check::length(value,::std::option::Option::None,::std::option::Option::Some(4usize),at,)",
             "::interlocutor_runtime::validate::Pattern::new(\"^[a-z]+$\",)",
             "check::items(",
-            "check::range(",
+            "check::int_range(",
             "id: impl ::std::fmt::Display",
             "body: impl ::std::borrow::Borrow<types::Patch>",
             "::interlocutor_runtime::Response<()>",
