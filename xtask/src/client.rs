@@ -252,6 +252,7 @@ fn docs(api: &Api, operation: &Operation) -> Vec<String> {
         if !lines.is_empty() {
             lines.push(String::new());
         }
+        let text = crate::names::doc_text(text);
         lines.extend(text.trim().lines().map(|line| format!(" {line}")));
     };
     if let Some(summary) = &operation.summary {

@@ -121,6 +121,25 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|_| message.unwrap_or_else(|| "unknown panic".to_owned()))
 }
 
+/// Every `#[doc = "…"]` made safe (see `names::doc_text`): typify copies
+/// spec descriptions into docs as they are.
+struct SafeDocs;
+
+impl syn::visit_mut::VisitMut for SafeDocs {
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        if attribute.path().is_ident("doc")
+            && let syn::Meta::NameValue(pair) = &mut attribute.meta
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = &mut pair.value
+        {
+            let safe = crate::names::doc_text(&text.value());
+            *text = syn::LitStr::new(&safe, text.span());
+        }
+    }
+}
+
 /// progenitor's types with the surface, the client and its operations, as
 /// the text of `src/generated.rs`.
 fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, String> {
@@ -141,9 +160,10 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
         #operations
         #errors
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
+    let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: internal error: the generated code does not parse: {error}")
     })?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut SafeDocs, &mut file);
     Ok(prettyplease::unparse(&file))
 }
 
@@ -201,9 +221,13 @@ fn client_definition(spec: &Spec, crate_name: &str) -> proc_macro2::TokenStream 
             quote::quote!(#rt::SecurityScheme::Token { scheme: #scheme })
         }
     };
-    let mut docs = vec![format!(" A client for the {} API.", api.title)];
+    let mut docs = vec![format!(
+        " A client for the {} API.",
+        crate::names::doc_text(&api.title).replace('\n', " ")
+    )];
     if let Some(description) = &api.description {
         docs.push(String::new());
+        let description = crate::names::doc_text(description);
         docs.extend(description.trim().lines().map(|line| format!(" {line}")));
     }
     docs.push(String::new());
@@ -373,10 +397,10 @@ mod generated;
 
 pub use generated::*;
 "#,
-        title_doc = rust_string(&format!(
+        title_doc = rust_string(&crate::names::doc_text(&format!(
             "Client for the {} API, generated from `{shown}`.",
             api.title
-        )),
+        ))),
         facade = crate::client::facade_path(api),
     )
 }

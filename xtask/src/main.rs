@@ -281,6 +281,38 @@ mod tests {
     }
 
     #[test]
+    fn bidirectional_controls_and_bare_carriage_returns_in_spec_text_stay_text() {
+        let root = scratch();
+        let spec_path = root.path().join("specs/bird-conversations.yaml");
+        let spec = std::fs::read_to_string(&spec_path).unwrap();
+        let hostile = "\"a \\u202E b\\rc \\u2066 d\\u001B[2J\"";
+        let edited = spec
+            .replacen("title: Bird Conversations", &format!("title: {hostile}"), 1)
+            .replacen(
+                "      summary: Update conversation\n",
+                &format!("      summary: {hostile}\n"),
+                1,
+            )
+            .replacen(
+                "        name:\n",
+                &format!("        name:\n          description: {hostile}\n"),
+                1,
+            );
+        assert_ne!(spec, edited);
+        std::fs::write(&spec_path, edited).unwrap();
+        generate(root.path(), Mode::Write).unwrap();
+        for file in ["src/generated.rs", "src/lib.rs"] {
+            let code = read(root.path(), &format!("crates/bird-conversations/{file}"));
+            for raw in ['\u{202e}', '\u{2066}', '\r', '\u{1b}'] {
+                assert!(!code.contains(raw), "{file} holds {raw:?}");
+            }
+            syn::parse_file(&code).unwrap_or_else(|error| panic!("{file}: {error}"));
+        }
+        let code = read(root.path(), "crates/bird-conversations/src/generated.rs");
+        assert!(code.contains("a \\u{202e} b"), "the text is kept, escaped");
+    }
+
+    #[test]
     fn a_bad_spec_writes_nothing() {
         let root = scratch();
         std::fs::write(

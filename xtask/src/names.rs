@@ -55,9 +55,42 @@ pub fn pascal(name: &str) -> String {
         .collect()
 }
 
+/// Spec text made safe for a doc comment: line breaks as `\n` (a bare CR
+/// would end the comment's line and leave the rest as code), and control
+/// and bidirectional characters (which rustc refuses in comments, and
+/// which could make the docs read other than they are) escaped as
+/// `\u{..}`.
+pub fn doc_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_text_keeps_lines_and_escapes_controls() {
+        assert_eq!(doc_text("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(doc_text("x\u{202e}y\u{1b}z"), "x\\u{202e}y\\u{1b}z");
+    }
 
     #[test]
     fn method_names_follow_progenitor() {
