@@ -60,9 +60,10 @@ impl<'a> Checker<'a> {
         self.problems
     }
 
-    /// A chain of `$ref`s that comes back to itself (`A: {$ref: A}`, two
-    /// responses referring to each other) defines nothing; followed, it
-    /// never ends.
+    /// A chain of `$ref`s, or of `allOf` members, that comes back to itself
+    /// (`A: {$ref: A}`, two responses referring to each other, `A: {allOf:
+    /// [$ref: A]}`) defines nothing; followed, it never ends. (A property or
+    /// an array item that refers back is a recursive type, and fine.)
     fn check_reference_cycles(&mut self) {
         let mut references = Vec::new();
         collect_all_refs(self.doc, &mut references);
@@ -70,30 +71,55 @@ impl<'a> Checker<'a> {
         references.dedup();
         let mut reported = BTreeSet::new();
         for start in references {
-            let mut chain = vec![start.clone()];
-            let mut current = start;
-            while let Some(next) = current
-                .strip_prefix('#')
-                .and_then(|pointer| self.doc.pointer(pointer))
-                .and_then(|target| target.get("$ref"))
-                .and_then(Value::as_str)
-            {
-                if let Some(at) = chain.iter().position(|seen| seen == next) {
-                    let mut cycle: Vec<String> = chain[at..].to_vec();
-                    cycle.push(next.to_owned());
-                    let mut key = chain[at..].to_vec();
-                    key.sort();
-                    if reported.insert(key) {
-                        self.problems.push(format!(
-                            "{}: a `$ref` cycle ({}): every reference must end at a definition",
-                            chain[at],
-                            cycle.join(" -> ")
-                        ));
-                    }
-                    break;
+            let mut chain = vec![start];
+            self.follow_inclusions(&mut chain, &mut reported);
+        }
+    }
+
+    /// Depth-first along what the last reference of `chain` includes.
+    fn follow_inclusions(&mut self, chain: &mut Vec<String>, reported: &mut BTreeSet<Vec<String>>) {
+        let current = chain
+            .last()
+            .expect("a chain starts with one reference")
+            .clone();
+        let Some(target) = current
+            .strip_prefix('#')
+            .and_then(|pointer| self.doc.pointer(pointer))
+        else {
+            return;
+        };
+        let direct = target.get("$ref").into_iter();
+        let members = target
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|member| member.get("$ref"));
+        let next: Vec<String> = direct
+            .chain(members)
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        for next in next {
+            if let Some(at) = chain.iter().position(|seen| *seen == next) {
+                let mut cycle: Vec<String> = chain[at..].to_vec();
+                cycle.push(next.clone());
+                let mut key = chain[at..].to_vec();
+                key.sort();
+                if reported.insert(key) {
+                    self.problems.push(format!(
+                        "{}: a `$ref` or `allOf` cycle ({}): every reference must end at a \
+                         definition",
+                        chain[at],
+                        cycle.join(" -> ")
+                    ));
                 }
-                chain.push(next.to_owned());
-                current = next.to_owned();
+                continue;
+            }
+            if chain.len() < 64 {
+                chain.push(next);
+                self.follow_inclusions(chain, reported);
+                chain.pop();
             }
         }
     }

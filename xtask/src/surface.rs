@@ -1235,6 +1235,39 @@ paths:
     }
 
     #[test]
+    fn a_recursive_type_generates_and_is_checked() {
+        let code = generate(
+            "        node: {$ref: '#/components/schemas/Node'}\n    Node:\n      type: object\n      \
+             properties:\n        label: {type: string, maxLength: 8}\n        children:\n          \
+             type: array\n          maxItems: 3\n          items: {$ref: '#/components/schemas/Node'}",
+        )
+        .unwrap();
+        assert!(
+            code.contains("impl ::interlocutor_runtime::Validate for Node"),
+            "{code}"
+        );
+        let flat: String = code.split_whitespace().collect();
+        assert!(flat.contains("check::items(value.len(),::std::option::Option::None,::std::option::Option::Some(3usize),at,)"), "{code}");
+    }
+
+    #[test]
+    fn all_of_cycles_are_refused_by_name() {
+        for schemas in [
+            "    A:\n      allOf: [{$ref: '#/components/schemas/A'}]",
+            "    A:\n      allOf: [{$ref: '#/components/schemas/B'}]\n    B:\n      allOf: [{$ref: '#/components/schemas/A'}]",
+        ] {
+            let error = generate(&format!(
+                "        a: {{$ref: '#/components/schemas/A'}}\n{schemas}"
+            ))
+            .unwrap_err();
+            assert!(
+                error.contains("#/components/schemas/A") && error.contains("cycle"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
     fn a_pattern_that_needs_backtracking_is_refused() {
         for pattern in ["^(?=a)a+$", "^(a)\\1$"] {
             let error = generate(&format!(
