@@ -196,7 +196,7 @@ fn a_reference_cycle_between_responses_is_refused() {
     );
     std::fs::write(root.path().join("specs/twilio-conversations-v2.yaml"), spec).unwrap();
     let stderr = refused(root.path());
-    assert!(stderr.contains("a `$ref` cycle"), "{stderr}");
+    assert!(stderr.contains("a `$ref` or `allOf` cycle"), "{stderr}");
     assert!(
         stderr.contains("#/components/responses/NotFound -> #/components/responses/Missing")
             || stderr.contains("#/components/responses/Missing -> #/components/responses/NotFound"),
@@ -276,7 +276,7 @@ fn a_schema_that_is_only_a_reference_to_itself_is_refused() {
     let stderr = refused(root.path());
     assert!(
         stderr.contains(
-            "#/components/schemas/Loop: a `$ref` cycle (#/components/schemas/Loop -> #/components/schemas/Loop)"
+            "#/components/schemas/Loop: a `$ref` or `allOf` cycle (#/components/schemas/Loop -> #/components/schemas/Loop)"
         ),
         "{stderr}"
     );
