@@ -72,8 +72,8 @@ async fn main() -> interlocutor::Result<()> {
         .update_ticket("T-1", types::TicketPatch::new().title("Printer on fire"))
         .await
         .unwrap_err();
-    let error = interlocutor::Error::from(error);
     println!("{error}");
+    println!("{}", interlocutor::acme::support_address());
     println!("{:?}", error.code());
     println!("{}", transport.requests()[0].body_text().unwrap());
     Ok(())
@@ -90,8 +90,14 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     std::fs::copy(root.join("README.md"), work.join("README.md")).unwrap();
     scratch_manifest(work, r#"["crates/*", "program"]"#);
 
-    // The one file, and the one command.
+    // The one file, and the one command; and, as the README says, a
+    // provider's helpers are one more file, with no other edit.
     std::fs::write(work.join("specs/acme-tickets.yaml"), ACME).unwrap();
+    std::fs::write(
+        work.join("crates/interlocutor/src/providers/acme.rs"),
+        "//! Acme's helpers.\n\n/// Where Acme's support is.\npub fn support_address() -> &'static str {\n    \"support@acme.example\"\n}\n",
+    )
+    .unwrap();
     let stdout = succeeded(&xtask(work, &["generate"]));
     assert!(
         stdout.contains("wrote crates/acme-tickets/src/lib.rs"),
@@ -103,6 +109,10 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     );
     assert!(
         stdout.contains("wrote crates/interlocutor/src/apis.rs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrote crates/interlocutor/src/providers/mod.rs"),
         "{stdout}"
     );
     // What is generated is what `--check` guards.
@@ -127,6 +137,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     assert_eq!(
         output,
         "Acme error TicketNotFound (HTTP 404): No such ticket\n\
+         support@acme.example\n\
          Some(Text(\"TicketNotFound\"))\n\
          {\"title\":\"Printer on fire\"}\n"
     );
