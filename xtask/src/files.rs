@@ -53,17 +53,17 @@ pub fn find_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Why `path` cannot be read as a spec, if it cannot.
 fn readable(path: &Path, workspace: &Path) -> Result<(), String> {
-    let link = std::fs::symlink_metadata(path).map_err(|error| format!("cannot read: {error}"))?;
-    if link.file_type().is_symlink() {
-        let target = path
-            .canonicalize()
-            .map_err(|error| format!("is a symbolic link that cannot be followed: {error}"))?;
-        if !target.starts_with(workspace) {
-            return Err(format!(
-                "is a symbolic link to {}, outside the workspace; refused (copy the spec in)",
-                target.display()
-            ));
-        }
+    // Where it really is, through any link on the way (the file, or
+    // `specs/` itself): inside the workspace, or refused.
+    let target = path
+        .canonicalize()
+        .map_err(|error| format!("cannot be resolved (a broken link?): {error}"))?;
+    if !target.starts_with(workspace) {
+        return Err(format!(
+            "is {}, outside the workspace (through a symbolic link); refused, not read (copy \
+             the spec in)",
+            target.display()
+        ));
     }
     let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read: {error}"))?;
     if !metadata.is_file() {

@@ -159,6 +159,9 @@ pub fn write_all(
                 != Some(file.contents.as_str())
         })
         .collect();
+    for file in &changed {
+        no_links_on_the_way(root, &file.path)?;
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let stage = |file: &GeneratedFile| -> Result<(PathBuf, PathBuf), String> {
         let path = root.join(&file.path);
@@ -194,6 +197,33 @@ pub fn write_all(
         println!("removed {} (its spec is gone)", orphan.display());
     }
     Ok(changed.len() + orphans.len())
+}
+
+/// Refuses to write `relative` if any directory on the way to it under
+/// `root`, or the file itself, is a symbolic link: through one, a generated
+/// file would land in a hand-written crate or outside the workspace.
+fn no_links_on_the_way(root: &Path, relative: &Path) -> Result<(), String> {
+    let mut at = root.to_path_buf();
+    for component in relative.components() {
+        at.push(component);
+        match std::fs::symlink_metadata(&at) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link; the generator does not write through links (it \
+                     would write to {}); replace the link with a directory or remove it\n\
+                     nothing was written.",
+                    at.strip_prefix(root).unwrap_or(&at).display(),
+                    at.canonicalize()
+                        .map(|target| target.display().to_string())
+                        .unwrap_or_else(|_| "a place that does not exist".to_owned())
+                ));
+            }
+            Ok(_) => {}
+            // Not there yet: created as a plain directory or file.
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }
 
 /// A unified diff of every stale file, empty when everything is current.

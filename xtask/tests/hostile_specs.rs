@@ -233,9 +233,9 @@ fn unbounded_blocking_and_outside_inputs_are_refused_unread() {
     // Not a timing target: a guard that nothing blocked on the FIFO.
     assert!(started.elapsed() < Duration::from_secs(60));
     for expected in [
-        "specs/zero.yaml: is a symbolic link to /dev/zero, outside the workspace",
+        "specs/zero.yaml: is /dev/zero, outside the workspace (through a symbolic link)",
         "specs/pipe.yaml: is not a regular file",
-        "specs/outside.yaml: is a symbolic link to",
+        "specs/outside.yaml: is /",
         "specs/huge.yaml: is 17825792 bytes, over the limit",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
@@ -283,6 +283,74 @@ fn a_schema_that_is_only_a_reference_to_itself_is_refused() {
 }
 
 // 7. Upper-case extensions, a byte order mark, user info in a server URL.
+
+/// A property no spec has, so the Bird crate's files change.
+fn grow_bird(root: &Path) {
+    let path = root.join("specs/bird-conversations.yaml");
+    let spec = std::fs::read_to_string(&path).unwrap();
+    let grown = spec.replacen(
+        "  schemas:\n",
+        "  schemas:\n    LinkProbe:\n      type: object\n      properties:\n        probe: {type: string}\n",
+        1,
+    );
+    assert_ne!(spec, grown);
+    std::fs::write(path, grown).unwrap();
+}
+
+#[test]
+fn generated_files_are_never_written_through_a_symbolic_link() {
+    // `src/` of a generated crate pointing at the runtime's sources.
+    let root = scratch();
+    let runtime_src = root.path().join("crates/interlocutor-runtime/src");
+    let runtime_lib = std::fs::read(runtime_src.join("lib.rs")).unwrap();
+    let bird_src = root.path().join("crates/bird-conversations/src");
+    std::fs::remove_dir_all(&bird_src).unwrap();
+    std::os::unix::fs::symlink(&runtime_src, &bird_src).unwrap();
+    grow_bird(root.path());
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("crates/bird-conversations/src is a symbolic link; the generator does not write through links"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(runtime_src.join("lib.rs")).unwrap(),
+        runtime_lib
+    );
+    assert!(!runtime_src.join("generated.rs").exists());
+
+    // A whole crate directory pointing outside the workspace.
+    let root = scratch();
+    let outside = tempfile::tempdir().unwrap();
+    let bird = root.path().join("crates/bird-conversations");
+    common::copy_dir(&bird, outside.path());
+    let before = std::fs::read(outside.path().join("src/generated.rs")).unwrap();
+    std::fs::remove_dir_all(&bird).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &bird).unwrap();
+    grow_bird(root.path());
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("crates/bird-conversations is a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(outside.path().join("src/generated.rs")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_specs_directory_linked_outside_the_workspace_is_not_read() {
+    let root = scratch();
+    let outside = tempfile::tempdir().unwrap();
+    common::copy_dir(&root.path().join("specs"), outside.path());
+    std::fs::remove_dir_all(root.path().join("specs")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("specs")).unwrap();
+    let stderr = refused(root.path());
+    assert!(
+        stderr.contains("outside the workspace (through a symbolic link)"),
+        "{stderr}"
+    );
+}
 
 #[test]
 fn upper_case_extensions_and_byte_order_marks_are_read() {
