@@ -39,21 +39,15 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
     mark_non_exhaustive(types);
     // Before the structs are read: their setters carry the fields' docs.
     document_fields_and_variants(types);
-    let structs = named_structs(types);
-    let newtypes = newtype_structs(types);
-    let mut added: Vec<Item> = Vec::new();
-    for item in structs.values() {
-        added.push(builder_impl(item, &runtime, &newtypes)?);
-    }
 
     let mut roots = Vec::new();
+    let mut request_roots = BTreeSet::new();
     let mut response_roots = BTreeSet::new();
     for operation in &api.operations {
         if let Some(body) = &operation.body {
             let name = type_name(&body.component);
-            if structs.contains_key(&name) {
-                roots.push((name, body.schema.clone()));
-            }
+            request_roots.insert(name.clone());
+            roots.push((name, body.schema.clone()));
         }
         if let Some(schema) = &operation.success_schema {
             response_roots.insert(type_name(schema));
@@ -61,6 +55,27 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
     }
     if let Some(error) = &api.error {
         response_roots.insert(type_name(&error.component));
+    }
+    {
+        let structs = named_structs(types);
+        let newtypes = newtype_structs(types);
+        let responses = reachable(&structs, &newtypes, response_roots.clone());
+        let requests = reachable(&structs, &newtypes, request_roots);
+        for item in types.iter_mut() {
+            if let Item::Struct(item) = item {
+                let name = item.ident.to_string();
+                if requests.contains(&name) && !responses.contains(&name) {
+                    explicit_empty_arrays(item);
+                }
+            }
+        }
+    }
+    let structs = named_structs(types);
+    let newtypes = newtype_structs(types);
+    roots.retain(|(name, _)| structs.contains_key(name));
+    let mut added: Vec<Item> = Vec::new();
+    for item in structs.values() {
+        added.push(builder_impl(item, &runtime, &newtypes)?);
     }
 
     let mut checks = Checks {
@@ -99,6 +114,48 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
     }
     types.extend(added);
     Ok(requests)
+}
+
+/// An optional array of a request type is `Option<Vec<T>>`, not typify's
+/// `Vec<T>` skipped when empty: a user who sets `[]` (to empty a list)
+/// must see `[]` on the wire; only an untouched field is left out.
+fn explicit_empty_arrays(item: &mut ItemStruct) {
+    for field in item.fields.iter_mut() {
+        if argument(&field.ty, "Vec").is_none() {
+            continue;
+        }
+        let mut skipped_when_empty = false;
+        for attr in field.attrs.iter_mut() {
+            if !attr.path().is_ident("serde") {
+                continue;
+            }
+            let Ok(list) = attr.meta.require_list() else {
+                continue;
+            };
+            let Ok(nested) = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let mut kept = syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::new();
+            for meta in nested {
+                match &meta {
+                    syn::Meta::NameValue(pair) if pair.path.is_ident("skip_serializing_if") => {
+                        skipped_when_empty = true;
+                        kept.push(syn::parse_quote!(
+                            skip_serializing_if = "::std::option::Option::is_none"
+                        ));
+                    }
+                    _ => kept.push(meta),
+                }
+            }
+            *attr = syn::parse_quote!(#[serde(#kept)]);
+        }
+        if skipped_when_empty {
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+        }
+    }
 }
 
 /// Every `Option<Nullable<T>>` field gets `#[serde(default, deserialize_with

@@ -44,6 +44,7 @@ components:
       type: object
       properties:
         title: {type: string, nullable: true, maxLength: 80}
+        labels: {type: array, items: {type: string}}
     Ticket:
       type: object
       properties:
@@ -69,7 +70,7 @@ async fn main() -> interlocutor::Result<()> {
     let credentials = interlocutor::Credentials::token("t0ken", "token")?;
     let client = Client::builder(credentials).transport(transport.clone()).build()?;
     let error = client
-        .update_ticket("T-1", types::TicketPatch::new().title("Printer on fire"))
+        .update_ticket("T-1", types::TicketPatch::new().title("Printer on fire").labels(vec![]))
         .await
         .unwrap_err();
     println!("{error}");
@@ -139,6 +140,6 @@ fn a_fourth_spec_is_one_file_and_one_command() {
         "Acme error TicketNotFound (HTTP 404): No such ticket\n\
          support@acme.example\n\
          Some(Text(\"TicketNotFound\"))\n\
-         {\"title\":\"Printer on fire\"}\n"
+         {\"labels\":[],\"title\":\"Printer on fire\"}\n"
     );
 }
