@@ -511,13 +511,17 @@ pub(crate) fn excerpt(text: &str, limit: usize) -> String {
             space = true;
             continue;
         }
+        if std::mem::take(&mut space) {
+            if written >= limit {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            written += 1;
+        }
         if written >= limit {
             out.push('…');
             return out;
-        }
-        if std::mem::take(&mut space) {
-            out.push(' ');
-            written += 1;
         }
         if is_unsafe_for_terminals(c) {
             use fmt::Write as _;
@@ -528,6 +532,31 @@ pub(crate) fn excerpt(text: &str, limit: usize) -> String {
         written += 1;
     }
     out
+}
+
+/// The start of `value` as JSON, enough for `limit` characters: the
+/// serialiser stops once that much is written, so a 10 MiB `details`
+/// costs what its first lines do.
+fn json_start(value: &serde_json::Value, limit: usize) -> String {
+    struct Upto(Vec<u8>, usize);
+    impl std::io::Write for Upto {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let room = self.1.saturating_sub(self.0.len());
+            if room == 0 {
+                return Err(std::io::Error::other("enough"));
+            }
+            let taken = bytes.len().min(room);
+            self.0.extend_from_slice(&bytes[..taken]);
+            Ok(taken)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Four bytes a character at most, and one more to show it was cut.
+    let mut out = Upto(Vec::new(), limit.saturating_mul(4).saturating_add(4));
+    let _ = serde_json::to_writer(&mut out, value);
+    String::from_utf8_lossy(&out.0).into_owned()
 }
 
 /// Characters that change what a terminal or a text view shows.
@@ -569,7 +598,7 @@ impl Error {
                     write!(f, ": {}", excerpt(message, DISPLAY_LIMIT))?;
                 }
                 if let Some(details) = &this.details {
-                    write!(f, "; details: {}", excerpt(&details.to_string(), 300))?;
+                    write!(f, "; details: {}", excerpt(&json_start(details, 300), 300))?;
                 }
                 if let Some(link) = &this.more_info {
                     write!(f, " (see {})", excerpt(link, 300))?;
@@ -668,10 +697,9 @@ impl fmt::Debug for Error {
                 )
                 .field(
                     "details",
-                    &this
-                        .details
-                        .as_ref()
-                        .map(|details| excerpt(&details.to_string(), DEBUG_BODY_LIMIT)),
+                    &this.details.as_ref().map(|details| {
+                        excerpt(&json_start(details, DEBUG_BODY_LIMIT), DEBUG_BODY_LIMIT)
+                    }),
                 )
                 .field(
                     "request_id",
@@ -752,5 +780,21 @@ impl std::error::Error for Error {
             .source
             .as_deref()
             .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printing_reads_no_further_than_it_prints() {
+        let huge = "word ".repeat(2 * 1024 * 1024);
+        let short = excerpt(&huge, 1000);
+        assert_eq!(short.chars().count(), 1001, "1,000 characters and `…`");
+        let details = serde_json::json!({ "field": vec![huge.as_str(); 4] });
+        let start = json_start(&details, 300);
+        assert!(start.len() <= 300 * 4 + 4, "{} bytes", start.len());
+        assert!(start.starts_with("{\"field\":[\"word word"));
     }
 }
