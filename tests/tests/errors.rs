@@ -535,3 +535,79 @@ fn the_field_at_fault_is_carried_as_a_value() {
     assert_eq!(error.field(), Some("a` b"));
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
 }
+
+#[tokio::test]
+async fn a_status_callback_url_that_is_not_a_uri_is_refused() {
+    let callbacks = vec![types::StatusCallbackConfig::new("not a url")];
+    let patch = types::ConversationPatch::new()
+        .configuration(types::ConversationConfigurationPatch::new().status_callbacks(callbacks));
+    let error = refused(patch).await;
+    assert_eq!(error.field(), Some("configuration.statusCallbacks[0].url"));
+    assert!(
+        error
+            .to_string()
+            .contains("is not an absolute URI (`format: uri`)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn parsing_an_enum_names_the_type_and_the_accepted_values() {
+    let error = "active".parse::<types::ConversationStatus>().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "\"active\" is not a ConversationStatus: expected one of `ACTIVE`, `INACTIVE`, `CLOSED`"
+    );
+    let error = Error::from(error);
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+}
+
+#[test]
+fn request_and_response_types_compare_and_response_setters_do_not_read_like_accessors() {
+    let a = types::ConversationPatch::new().name("Support");
+    let b = types::ConversationPatch::new().name("Support");
+    assert_eq!(a, b);
+    assert_ne!(a, types::ConversationPatch::new().clear_name());
+    // A fixture for a test: `with_` setters, so `conversation.status` is
+    // only ever the field.
+    let fixture = types::Conversation::new()
+        .with_name("Support")
+        .with_status(types::ConversationStatus::Closed);
+    assert_eq!(fixture.name.as_deref(), Some("Support"));
+    assert_eq!(fixture, fixture.clone());
+}
+
+#[test]
+fn a_field_is_set_from_an_option_without_clearing_it() {
+    let from_db: Option<String> = None;
+    let untouched = types::ConversationPatch::new().maybe_name(from_db);
+    assert_eq!(untouched, types::ConversationPatch::new());
+    let set = types::ConversationPatch::new().maybe_name(Some("Support"));
+    assert_eq!(set, types::ConversationPatch::new().name("Support"));
+}
+
+#[test]
+fn a_base_url_that_repeats_the_apis_path_is_refused() {
+    for base_url in [
+        "https://conversations.twilio.com/v2",
+        "https://conversations.twilio.com/v2/",
+    ] {
+        let error = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "t").unwrap())
+            .base_url(base_url)
+            .build()
+            .unwrap_err();
+        let error = Error::from(error);
+        assert_eq!(error.kind(), ErrorKind::Configuration);
+        assert!(
+            error
+                .to_string()
+                .contains("already ends with the path segment"),
+            "{error}"
+        );
+    }
+    // A proxy whose own path stem is something else is fine.
+    conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "t").unwrap())
+        .base_url("https://proxy.example.com/twilio")
+        .build()
+        .unwrap();
+}

@@ -171,7 +171,12 @@ proptest! {
     }
 
     #[test]
-    fn v2_status_callbacks_are_sent_up_to_the_limit(count in 0usize..=24, url in text()) {
+    fn v2_status_callbacks_are_sent_up_to_the_limit(count in 0usize..=24, path in text()) {
+        // Any path, percent-encoded into a URL: `format: uri` is checked.
+        let url = format!(
+            "https://hooks.example.com/{}",
+            path.bytes().map(|b| format!("%{b:02X}")).collect::<String>()
+        );
         let transport = TestTransport::new();
         let client = v2_client(&transport);
         let callbacks = vec![StatusCallbackConfig::new(url.as_str()); count];

@@ -239,6 +239,7 @@ fn client_definition(spec: &Spec, crate_name: &str) -> proc_macro2::TokenStream 
     ));
     let provider = &api.wiring.provider_name;
     let base_url = &api.base_url;
+    let path_prefix = api.path_prefix().unwrap_or_default();
     quote::quote! {
         #rt::api_client! {
             #(#[doc = #docs])*
@@ -246,6 +247,7 @@ fn client_definition(spec: &Spec, crate_name: &str) -> proc_macro2::TokenStream 
             api: #crate_name,
             provider: #provider,
             base_url: #base_url,
+            path_prefix: #path_prefix,
             security: #security,
         }
     }

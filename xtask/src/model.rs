@@ -24,6 +24,26 @@ pub struct Api {
     pub error: Option<ErrorBody>,
 }
 
+impl Api {
+    /// The first path segment every operation shares (`v2` for Twilio's
+    /// `/v2/…`), if there is one: a base URL that already ends with it
+    /// would double it.
+    pub fn path_prefix(&self) -> Option<String> {
+        let mut firsts = self.operations.iter().map(|operation| {
+            operation
+                .path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        });
+        let first = firsts.next()?;
+        (!first.is_empty() && !first.contains('{') && firsts.all(|other| other == first))
+            .then_some(first)
+    }
+}
+
 /// One operation of `paths`.
 pub struct Operation {
     /// `operationId` as written.

@@ -37,6 +37,7 @@ const RUNTIME: &str = "interlocutor_runtime";
 pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<String>, String> {
     let runtime = Ident::new(RUNTIME, Span::call_site());
     mark_non_exhaustive(types);
+    name_the_accepted_values(types);
     // Before the structs are read: their setters carry the fields' docs.
     document_fields_and_variants(types);
 
@@ -56,7 +57,7 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
     if let Some(error) = &api.error {
         response_roots.insert(type_name(&error.component));
     }
-    {
+    let responses = {
         let structs = named_structs(types);
         let newtypes = newtype_structs(types);
         let responses = reachable(&structs, &newtypes, response_roots.clone());
@@ -69,13 +70,19 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
                 }
             }
         }
-    }
+        responses
+    };
     let structs = named_structs(types);
     let newtypes = newtype_structs(types);
     roots.retain(|(name, _)| structs.contains_key(name));
     let mut added: Vec<Item> = Vec::new();
-    for item in structs.values() {
-        added.push(builder_impl(item, &runtime, &newtypes)?);
+    for (name, item) in &structs {
+        added.push(builder_impl(
+            item,
+            &runtime,
+            &newtypes,
+            responses.contains(name),
+        )?);
     }
 
     let mut checks = Checks {
@@ -288,11 +295,96 @@ fn mark_non_exhaustive(items: &mut [Item]) {
         if named {
             attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
+        derive_partial_eq(attrs);
         // `JsonSchema` only with the crate's `schemars` feature: schemars
         // and its derive are not compiled into every build.
         attrs.push(syn::parse_quote!(
             #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         ));
+    }
+}
+
+/// A string that is not one of an enum's values (`"active".parse::<
+/// ConversationStatus>()`) is refused naming the type and the values it
+/// accepts, not as typify's bare "invalid value": the catch-all arm of each
+/// enum's `FromStr` (which its `TryFrom` impls call) says so.
+fn name_the_accepted_values(items: &mut [Item]) {
+    for item in items {
+        let Item::Impl(block) = item else { continue };
+        let Some((trait_path, _)) = &block.trait_ else {
+            continue;
+        };
+        if trait_path
+            .segments
+            .last()
+            .is_none_or(|last| last.ident != "FromStr")
+        {
+            continue;
+        }
+        let Some(type_name) = last_ident(&block.self_ty) else {
+            continue;
+        };
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            for statement in &mut function.block.stmts {
+                let syn::Stmt::Expr(syn::Expr::Match(matching), _) = statement else {
+                    continue;
+                };
+                let accepted: Vec<String> = matching
+                    .arms
+                    .iter()
+                    .filter_map(|arm| match &arm.pat {
+                        syn::Pat::Lit(syn::PatLit {
+                            lit: syn::Lit::Str(text),
+                            ..
+                        }) => Some(format!("`{}`", text.value())),
+                        _ => None,
+                    })
+                    .collect();
+                let expected = format!(
+                    "is not a {type_name}: expected one of {}",
+                    accepted.join(", ")
+                );
+                for arm in &mut matching.arms {
+                    if matches!(arm.pat, syn::Pat::Wild(_)) {
+                        *arm.body = syn::parse_quote!(::std::result::Result::Err(
+                            ::std::format!(
+                                "{:?} {}",
+                                value.chars().take(100).collect::<::std::string::String>(),
+                                #expected
+                            )
+                            .into()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `PartialEq` among the derives, so users can compare bodies in tests
+/// (`assert_eq!(patch, expected)`).
+fn derive_partial_eq(attrs: &mut [syn::Attribute]) {
+    type Paths = syn::punctuated::Punctuated<syn::Path, syn::Token![,]>;
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(mut paths) = attr.parse_args_with(Paths::parse_terminated) else {
+            continue;
+        };
+        let has = paths.iter().any(|path| {
+            path.segments
+                .last()
+                .is_some_and(|last| last.ident == "PartialEq")
+        });
+        if !has {
+            paths.push(syn::parse_quote!(PartialEq));
+            *attr = syn::parse_quote!(#[derive(#paths)]);
+        }
+        return;
     }
 }
 
@@ -497,10 +589,16 @@ fn doc_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
 // ---------------------------------------------------------------------------
 // Builders
 
+/// `new` and one method per field. A request type's setters are named
+/// like its fields (`.name("Support")`), with `maybe_<field>` to set one
+/// from an `Option`; a response type's are `with_<field>`, so that no
+/// method of a response reads like an accessor (`c.status()`) and is a
+/// setter: they are there to build fixtures for tests.
 fn builder_impl(
     item: &ItemStruct,
     runtime: &Ident,
     newtypes: &BTreeMap<String, Type>,
+    response: bool,
 ) -> Result<Item, String> {
     let name = &item.ident;
     let Fields::Named(fields) = &item.fields else {
@@ -531,6 +629,11 @@ fn builder_impl(
         };
         // `name(value)`: stores `stored` (an expression of `value`, which
         // is `impl Into<value_ty>`) in the field.
+        let setter_name = if response {
+            format_ident!("with_{plain}")
+        } else {
+            ident.clone()
+        };
         let setter = |name: &Ident, value_ty: &TokenStream, stored: TokenStream| {
             let sets = format!("Sets `{wire}`.");
             let method = quote! {
@@ -548,10 +651,32 @@ fn builder_impl(
         if !is_optional(field) {
             required_params.push(quote!(#ident: impl ::std::convert::Into<#ty>));
             initializers.push(quote!(#ident: #into(#ident)));
-            add(setter(ident, &quote!(#ty), quote!(#into(value))));
+            add(setter(&setter_name, &quote!(#ty), quote!(#into(value))));
             continue;
         }
         initializers.push(quote!(#ident: ::std::default::Default::default()));
+        // `maybe_<field>(Option<value>)`: the setter when `Some`, nothing
+        // when `None` (never a clear).
+        let maybe = |value_ty: &TokenStream| {
+            let name = format_ident!("maybe_{plain}");
+            let doc = format!(
+                "Sets `{wire}` when `value` is `Some`; `None` leaves the field as it is (it \
+                 does not clear it)."
+            );
+            let method = quote! {
+                #[doc = #doc]
+                pub fn #name(
+                    self,
+                    value: ::std::option::Option<impl ::std::convert::Into<#value_ty>>,
+                ) -> Self {
+                    match value {
+                        ::std::option::Option::Some(value) => self.#setter_name(value),
+                        ::std::option::Option::None => self,
+                    }
+                }
+            };
+            (name, method)
+        };
 
         // `set_<field>(key, value)` on a map: inserts `stored` (an
         // expression of `value`) under `key` in the map `map`.
@@ -578,10 +703,13 @@ fn builder_impl(
             if let Some((wrapper, value)) = nullable(inner) {
                 let wrapper = format_ident!("{wrapper}");
                 add(setter(
-                    ident,
+                    &setter_name,
                     &quote!(#value),
                     quote!(::std::option::Option::Some(::#runtime::#wrapper::Value(#into(value)))),
                 ));
+                if !response {
+                    add(maybe(&quote!(#value)));
+                }
                 let clear = format_ident!("clear_{plain}");
                 let null_text = if wrapper == "FormNullable" {
                     "an empty value (`Key=`), a form's null"
@@ -599,10 +727,13 @@ fn builder_impl(
                 add((clear, method));
             } else {
                 add(setter(
-                    ident,
+                    &setter_name,
                     &quote!(#inner),
                     quote!(::std::option::Option::Some(#into(value))),
                 ));
+                if !response {
+                    add(maybe(&quote!(#inner)));
+                }
                 // A free-form object (typify's newtype over a JSON map) is
                 // also filled one entry at a time, with any JSON value.
                 let wraps_json_map = last_ident(inner)
@@ -660,7 +791,7 @@ fn builder_impl(
         }
 
         // A collection serde fills in when absent (`Vec<T>`).
-        add(setter(ident, &quote!(#ty), quote!(#into(value))));
+        add(setter(&setter_name, &quote!(#ty), quote!(#into(value))));
     }
 
     let clashes: Vec<&String> = method_names
@@ -953,6 +1084,11 @@ impl Checks<'_> {
                 if min.is_some() || max.is_some() {
                     let (min, max) = (option(min), option(max));
                     out.extend(quote!(#check::length(#value, #min, #max, at)?;));
+                }
+                // The formats a string keeps after typify (a `uuid` or a
+                // `date-time` is typed, and so checked when it is made).
+                if schema.get("format").and_then(Value::as_str) == Some("uri") {
+                    out.extend(quote!(#check::uri(#value, at)?;));
                 }
                 if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
                     compiles(pattern, owner)?;

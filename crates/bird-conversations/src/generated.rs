@@ -4,7 +4,7 @@
 #[allow(clippy::all)]
 pub mod types {
     ///The error body Bird returns with 4xx responses, as in Bird's published error schema: a PascalCase `code`, a `message`, and free-form `details`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BirdError {
@@ -17,7 +17,7 @@ pub mod types {
         pub message: ::std::string::String,
     }
     ///What Bird knows of the contact behind a recipient.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ContactAnnotation {
@@ -26,7 +26,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///A conversation object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Conversation {
@@ -133,7 +133,16 @@ pub mod types {
                 "open" => Ok(Self::Open),
                 "invite-only" => Ok(Self::InviteOnly),
                 "request-to-join" => Ok(Self::RequestToJoin),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationAccessibility: expected one of `open`, `invite-only`, `request-to-join`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -154,7 +163,7 @@ pub mod types {
         }
     }
     ///Free-form attributes of the conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationAttributes(
@@ -228,7 +237,16 @@ pub mod types {
                 "active" => Ok(Self::Active),
                 "closed" => Ok(Self::Closed),
                 "deleted" => Ok(Self::Deleted),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationStatus: expected one of `active`, `closed`, `deleted`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -302,7 +320,16 @@ pub mod types {
                 "chatChannel" => Ok(Self::ChatChannel),
                 "personalInbox" => Ok(Self::PersonalInbox),
                 "resource" => Ok(Self::Resource),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationStyle: expected one of `default`, `directMessage`, `chatChannel`, `personalInbox`, `resource`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -323,7 +350,7 @@ pub mod types {
         }
     }
     ///A conversation. Only the fields present are changed; set `name` or `description` to null to clear it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
@@ -398,7 +425,16 @@ pub mod types {
             match value {
                 "active" => Ok(Self::Active),
                 "closed" => Ok(Self::Closed),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationUpdateStatus: expected one of `active`, `closed`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -457,7 +493,16 @@ pub mod types {
             match value {
                 "public" => Ok(Self::Public),
                 "private" => Ok(Self::Private),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationVisibility: expected one of `public`, `private`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -478,7 +523,7 @@ pub mod types {
         }
     }
     ///The last message of the conversation, in short.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MessagePreview {
@@ -509,7 +554,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///A short preview of the message content.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MessagePreviewContent {
@@ -576,7 +621,16 @@ pub mod types {
                 "sending_failed" => Ok(Self::SendingFailed),
                 "delivered" => Ok(Self::Delivered),
                 "delivery_failed" => Ok(Self::DeliveryFailed),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a MessagePreviewStatus: expected one of `accepted`, `processing`, `sent`, `sending_failed`, `delivered`, `delivery_failed`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -597,7 +651,7 @@ pub mod types {
         }
     }
     ///One recipient of a message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct MessageRecipient {
@@ -633,7 +687,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///A participant of a conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Participant {
@@ -662,7 +716,7 @@ pub mod types {
         pub type_: ::interlocutor_runtime::Open<ParticipantType>,
     }
     ///How a contact participant is reached.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ParticipantContact {
@@ -740,7 +794,16 @@ pub mod types {
                 "user" => Ok(Self::User),
                 "accessKey" => Ok(Self::AccessKey),
                 "flow" => Ok(Self::Flow),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantType: expected one of `contact`, `user`, `accessKey`, `flow`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -808,7 +871,7 @@ pub mod types {
         ///Sets `code`.
         ///
         ///A machine-readable error code in PascalCase, such as `ResourceNotFound`.
-        pub fn code(
+        pub fn with_code(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -833,7 +896,7 @@ pub mod types {
         ///Sets `message`.
         ///
         ///A human-readable explanation.
-        pub fn message(
+        pub fn with_message(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -852,7 +915,7 @@ pub mod types {
         ///Sets `name`.
         ///
         ///The contact's name.
-        pub fn name(
+        pub fn with_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -912,7 +975,7 @@ pub mod types {
         ///Sets `accessibility`.
         ///
         ///Indicates the access level for new participants to join the conversation. Bird's default is `open`.
-        pub fn accessibility(
+        pub fn with_accessibility(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationAccessibility>,
@@ -924,7 +987,7 @@ pub mod types {
         ///Sets `activeParticipantCount`.
         ///
         ///The number of active participants.
-        pub fn active_participant_count(
+        pub fn with_active_participant_count(
             mut self,
             value: impl ::std::convert::Into<i64>,
         ) -> Self {
@@ -934,7 +997,7 @@ pub mod types {
         ///Sets `attributes`.
         ///
         ///Free-form attributes of the conversation.
-        pub fn attributes(
+        pub fn with_attributes(
             mut self,
             value: impl ::std::convert::Into<ConversationAttributes>,
         ) -> Self {
@@ -963,7 +1026,7 @@ pub mod types {
         ///Sets `channelId`.
         ///
         ///The channel the conversation belongs to.
-        pub fn channel_id(
+        pub fn with_channel_id(
             mut self,
             value: impl ::std::convert::Into<::uuid::Uuid>,
         ) -> Self {
@@ -973,7 +1036,7 @@ pub mod types {
         ///Sets `createdAt`.
         ///
         ///When the conversation was created (RFC 3339).
-        pub fn created_at(
+        pub fn with_created_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -983,7 +1046,7 @@ pub mod types {
         ///Sets `description`.
         ///
         ///Description of the conversation.
-        pub fn description(
+        pub fn with_description(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -995,7 +1058,7 @@ pub mod types {
         ///Sets `featuredParticipants`.
         ///
         ///A few participants of the conversation, to show in a list.
-        pub fn featured_participants(
+        pub fn with_featured_participants(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<Participant>>,
         ) -> Self {
@@ -1005,14 +1068,17 @@ pub mod types {
         ///Sets `id`.
         ///
         ///The conversation ID.
-        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::uuid::Uuid>,
+        ) -> Self {
             self.id = ::std::convert::Into::into(value);
             self
         }
         ///Sets `initiatingParticipant`.
         ///
         ///A participant of a conversation.
-        pub fn initiating_participant(
+        pub fn with_initiating_participant(
             mut self,
             value: impl ::std::convert::Into<Participant>,
         ) -> Self {
@@ -1024,7 +1090,7 @@ pub mod types {
         ///Sets `lastMessage`.
         ///
         ///The last message of the conversation, in short.
-        pub fn last_message(
+        pub fn with_last_message(
             mut self,
             value: impl ::std::convert::Into<MessagePreview>,
         ) -> Self {
@@ -1036,7 +1102,7 @@ pub mod types {
         ///Sets `name`.
         ///
         ///Name of the conversation. If it's an email channel, this will correspond to the email subject.
-        pub fn name(
+        pub fn with_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1046,7 +1112,7 @@ pub mod types {
         ///Sets `pendingParticipantCount`.
         ///
         ///The number of requests to join the conversation that await approval.
-        pub fn pending_participant_count(
+        pub fn with_pending_participant_count(
             mut self,
             value: impl ::std::convert::Into<i64>,
         ) -> Self {
@@ -1058,7 +1124,7 @@ pub mod types {
         ///Sets `platformStyle`.
         ///
         ///The communication style of the platform, such as `email`.
-        pub fn platform_style(
+        pub fn with_platform_style(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1068,7 +1134,7 @@ pub mod types {
         ///Sets `status`.
         ///
         ///Status of the conversation. `deleted` is not in the update page, but Bird's conversation listings filter on it, so a response may carry it.
-        pub fn status(
+        pub fn with_status(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationStatus>,
@@ -1080,7 +1146,7 @@ pub mod types {
         ///Sets `style`.
         ///
         ///The style of the conversation: an ordinary one, a direct message between two participants, a chat channel, a personal inbox, or a conversation about a resource.
-        pub fn style(
+        pub fn with_style(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationStyle>,
@@ -1092,7 +1158,7 @@ pub mod types {
         ///Sets `updatedAt`.
         ///
         ///When the conversation was last updated (RFC 3339).
-        pub fn updated_at(
+        pub fn with_updated_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -1102,7 +1168,7 @@ pub mod types {
         ///Sets `visibility`.
         ///
         ///Whether the conversation is public or private. Bird's default is `public`.
-        pub fn visibility(
+        pub fn with_visibility(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationVisibility>,
@@ -1137,6 +1203,18 @@ pub mod types {
             );
             self
         }
+        ///Sets `accessibility` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_accessibility(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<ConversationAccessibility>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.accessibility(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Sets `attributes`.
         ///
         ///Free-form attributes of the conversation.
@@ -1148,6 +1226,18 @@ pub mod types {
                 ::std::convert::Into::into(value),
             );
             self
+        }
+        ///Sets `attributes` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_attributes(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<ConversationAttributes>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.attributes(value),
+                ::std::option::Option::None => self,
+            }
         }
         ///Sets the entry `key` of `attributes` to `value`.
         ///
@@ -1180,6 +1270,18 @@ pub mod types {
             );
             self
         }
+        ///Sets `description` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_description(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.description(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Clears `description`: sends it as `null`.
         pub fn clear_description(mut self) -> Self {
             self.description = ::std::option::Option::Some(
@@ -1201,6 +1303,18 @@ pub mod types {
             );
             self
         }
+        ///Sets `name` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_name(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.name(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Clears `name`: sends it as `null`.
         pub fn clear_name(mut self) -> Self {
             self.name = ::std::option::Option::Some(
@@ -1218,6 +1332,18 @@ pub mod types {
             self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
+        ///Sets `status` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_status(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<ConversationUpdateStatus>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.status(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Sets `visibility`.
         ///
         ///Whether the conversation is public or private. Bird's default is `public`.
@@ -1229,6 +1355,18 @@ pub mod types {
                 ::std::convert::Into::into(value),
             );
             self
+        }
+        ///Sets `visibility` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_visibility(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<ConversationVisibility>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.visibility(value),
+                ::std::option::Option::None => self,
+            }
         }
     }
     impl MessagePreview {
@@ -1248,7 +1386,7 @@ pub mod types {
         ///Sets `createdAt`.
         ///
         ///When the message was created (RFC 3339).
-        pub fn created_at(
+        pub fn with_created_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -1260,14 +1398,17 @@ pub mod types {
         ///Sets `id`.
         ///
         ///The message ID.
-        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::uuid::Uuid>,
+        ) -> Self {
             self.id = ::std::convert::Into::into(value);
             self
         }
         ///Sets `preview`.
         ///
         ///A short preview of the message content.
-        pub fn preview(
+        pub fn with_preview(
             mut self,
             value: impl ::std::convert::Into<MessagePreviewContent>,
         ) -> Self {
@@ -1279,7 +1420,7 @@ pub mod types {
         ///Sets `recipients`.
         ///
         ///Who the message was sent to.
-        pub fn recipients(
+        pub fn with_recipients(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<MessageRecipient>>,
         ) -> Self {
@@ -1291,14 +1432,17 @@ pub mod types {
         ///Sets `sender`.
         ///
         ///A participant of a conversation.
-        pub fn sender(mut self, value: impl ::std::convert::Into<Participant>) -> Self {
+        pub fn with_sender(
+            mut self,
+            value: impl ::std::convert::Into<Participant>,
+        ) -> Self {
             self.sender = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
         ///Sets `status`.
         ///
         ///The delivery status of the message.
-        pub fn status(
+        pub fn with_status(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<MessagePreviewStatus>,
@@ -1310,7 +1454,7 @@ pub mod types {
         ///Sets `type`.
         ///
         ///The message type, such as `text` or `html`.
-        pub fn type_(
+        pub fn with_type_(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1329,7 +1473,7 @@ pub mod types {
         ///Sets `text`.
         ///
         ///The first words of the message.
-        pub fn text(
+        pub fn with_text(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1353,7 +1497,7 @@ pub mod types {
         ///Sets `contactAnnotation`.
         ///
         ///What Bird knows of the contact behind a recipient.
-        pub fn contact_annotation(
+        pub fn with_contact_annotation(
             mut self,
             value: impl ::std::convert::Into<ContactAnnotation>,
         ) -> Self {
@@ -1365,14 +1509,17 @@ pub mod types {
         ///Sets `id`.
         ///
         ///The recipient's participant ID.
-        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::uuid::Uuid>,
+        ) -> Self {
             self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
         ///Sets `identifierKey`.
         ///
         ///The kind of identifier, such as `emailaddress`.
-        pub fn identifier_key(
+        pub fn with_identifier_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1384,7 +1531,7 @@ pub mod types {
         ///Sets `identifierValue`.
         ///
         ///The identifier.
-        pub fn identifier_value(
+        pub fn with_identifier_value(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1396,7 +1543,7 @@ pub mod types {
         ///Sets `platformAddress`.
         ///
         ///The address on the channel's platform.
-        pub fn platform_address(
+        pub fn with_platform_address(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1408,7 +1555,7 @@ pub mod types {
         ///Sets `type`.
         ///
         ///How the message was addressed to this recipient, such as `to`.
-        pub fn type_(
+        pub fn with_type_(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1437,7 +1584,7 @@ pub mod types {
         ///Sets `avatarUrl`.
         ///
         ///The participant's avatar, or an empty string.
-        pub fn avatar_url(
+        pub fn with_avatar_url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1449,7 +1596,7 @@ pub mod types {
         ///Sets `contact`.
         ///
         ///How a contact participant is reached.
-        pub fn contact(
+        pub fn with_contact(
             mut self,
             value: impl ::std::convert::Into<ParticipantContact>,
         ) -> Self {
@@ -1461,7 +1608,7 @@ pub mod types {
         ///Sets `displayName`.
         ///
         ///The name shown for the participant.
-        pub fn display_name(
+        pub fn with_display_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1473,14 +1620,17 @@ pub mod types {
         ///Sets `id`.
         ///
         ///The participant ID.
-        pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        pub fn with_id(
+            mut self,
+            value: impl ::std::convert::Into<::uuid::Uuid>,
+        ) -> Self {
             self.id = ::std::convert::Into::into(value);
             self
         }
         ///Sets `status`.
         ///
         ///The participant's status in the conversation, such as `active`.
-        pub fn status(
+        pub fn with_status(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1490,7 +1640,7 @@ pub mod types {
         ///Sets `type`.
         ///
         ///The kind of participant.
-        pub fn type_(
+        pub fn with_type_(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ParticipantType>,
@@ -1514,7 +1664,7 @@ pub mod types {
         ///Sets `identifierKey`.
         ///
         ///The kind of identifier, such as `emailaddress` or `phonenumber`.
-        pub fn identifier_key(
+        pub fn with_identifier_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1526,7 +1676,7 @@ pub mod types {
         ///Sets `identifierValue`.
         ///
         ///The identifier.
-        pub fn identifier_value(
+        pub fn with_identifier_value(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1538,7 +1688,7 @@ pub mod types {
         ///Sets `platformAddress`.
         ///
         ///The address on the channel's platform.
-        pub fn platform_address(
+        pub fn with_platform_address(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1550,7 +1700,7 @@ pub mod types {
         ///Sets `platformAddressSelector`.
         ///
         ///The selector used to pick the platform address.
-        pub fn platform_address_selector(
+        pub fn with_platform_address_selector(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1575,8 +1725,8 @@ pub mod types {
     " Bird Conversations API: update a conversation's properties."] #[doc = ""] #[doc =
     " Made with [`Client::builder`], which checks the credentials and the base URL once; each operation is a method. Requests go to `https://api.bird.com` unless the builder says otherwise."]
     client : Client, api : "interlocutor-bird-conversations", provider : "Bird", base_url
-    : "https://api.bird.com", security : ::interlocutor_runtime::SecurityScheme::Token {
-    scheme : "AccessKey" },
+    : "https://api.bird.com", path_prefix : "workspaces", security :
+    ::interlocutor_runtime::SecurityScheme::Token { scheme : "AccessKey" },
 }
 impl Client {
     /// Update conversation

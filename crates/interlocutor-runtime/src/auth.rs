@@ -156,22 +156,34 @@ impl fmt::Debug for Redacted<'_> {
 /// Refuses values that would corrupt a header or are almost surely a
 /// copy-paste accident: empty, whitespace, control or non-ASCII characters.
 fn check_visible(value: &str, label: &'static str) -> Result<(), CredentialError> {
-    if value.is_empty() {
-        return Err(CredentialError::new(label, "is empty"));
+    CredentialError::check(value, label)
+}
+
+impl CredentialError {
+    /// Refuses a credential value that is empty, or holds a line break,
+    /// white space, a control or a non-ASCII character (a copy-paste
+    /// accident, or a value that would corrupt a header), naming it as
+    /// `label` and never showing it. Providers' helpers check their own
+    /// formats (a Twilio SID) after this one, so the message says what is
+    /// really wrong.
+    pub fn check(value: &str, label: &'static str) -> Result<(), CredentialError> {
+        if value.is_empty() {
+            return Err(CredentialError::new(label, "is empty"));
+        }
+        if value.contains(['\r', '\n']) {
+            return Err(CredentialError::new(label, "contains a line break"));
+        }
+        if value.chars().any(|c| c.is_whitespace()) {
+            return Err(CredentialError::new(label, "contains white space"));
+        }
+        if !value.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(CredentialError::new(
+                label,
+                "contains a control or non-ASCII character",
+            ));
+        }
+        Ok(())
     }
-    if value.contains(['\r', '\n']) {
-        return Err(CredentialError::new(label, "contains a line break"));
-    }
-    if value.chars().any(|c| c.is_whitespace()) {
-        return Err(CredentialError::new(label, "contains white space"));
-    }
-    if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(CredentialError::new(
-            label,
-            "contains a control or non-ASCII character",
-        ));
-    }
-    Ok(())
 }
 
 /// A credential was refused. Names the value, never shows it.

@@ -21,6 +21,10 @@ pub trait ApiClient: Sized {
     const PROVIDER: &'static str;
     /// The first `servers` entry of the spec.
     const DEFAULT_BASE_URL: &'static str;
+    /// The first path segment every operation starts with (`v2`), or `""`:
+    /// a base URL that already ends with it is refused, as every request
+    /// would go to `/v2/v2/…`.
+    const PATH_PREFIX: &'static str = "";
     /// The spec's security scheme.
     const SECURITY: SecurityScheme;
 
@@ -157,7 +161,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Sends every request to `transport` instead of the network: the
-    /// client records and answers in process (see [`crate::testing`]).
+    /// client records and answers in process (see the `testing` module, feature `testing`).
     #[cfg(feature = "testing")]
     pub fn transport(mut self, transport: crate::testing::TestTransport) -> Self {
         self.transport = Transport::Test(transport);
@@ -168,6 +172,20 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = self.base_url.as_deref().unwrap_or(C::DEFAULT_BASE_URL);
         let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
+        if !C::PATH_PREFIX.is_empty()
+            && base_url
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last == C::PATH_PREFIX)
+            && base_url.matches('/').count() > 2
+        {
+            return Err(BuildError::InvalidBaseUrl {
+                url: redact_url(&base_url),
+                reason: "it already ends with the path segment every operation starts with (such \
+                         as `/v2`), which each request would then repeat; give it without that \
+                         segment",
+            });
+        }
         let authorization = self.credentials.authorization(C::SECURITY)?;
 
         let mut user_agent = format!("interlocutor/{} ({})", env!("CARGO_PKG_VERSION"), C::API);

@@ -13,6 +13,7 @@
 ///     api: "interlocutor-bird-conversations",
 ///     provider: "Bird",
 ///     base_url: "https://api.bird.com",
+///     path_prefix: "workspaces",
 ///     security: interlocutor_runtime::SecurityScheme::Token { scheme: "AccessKey" },
 /// }
 /// ```
@@ -24,6 +25,7 @@ macro_rules! api_client {
         api: $api:literal,
         provider: $provider:literal,
         base_url: $base_url:literal,
+        path_prefix: $path_prefix:literal,
         security: $security:expr $(,)?
     ) => {
         $(#[$attr])*
@@ -52,6 +54,7 @@ macro_rules! api_client {
             const API: &'static str = $api;
             const PROVIDER: &'static str = $provider;
             const DEFAULT_BASE_URL: &'static str = $base_url;
+            const PATH_PREFIX: &'static str = $path_prefix;
             const SECURITY: $crate::SecurityScheme = $security;
 
             fn from_parts(

@@ -59,7 +59,7 @@ pub use error::{
 pub use nullable::{FormNullable, Nullable, deserialize_present};
 pub use open::Open;
 pub use response::{REQUEST_ID_HEADERS, Response, request_id};
-pub use retry::{RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
+pub use retry::{MIN_RETRY_WAIT, RetryEvent, RetryPolicy, RetryReason, is_retryable_status};
 pub use timestamp::{WholeSeconds, whole_seconds};
 pub use validate::{Field, Invalid, Validate, path_param, path_text};
 

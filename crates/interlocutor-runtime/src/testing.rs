@@ -295,7 +295,11 @@ impl fmt::Debug for RecordedRequest {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("headers", &headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
+            // Bounded: a test's failure message should not print 10 MiB.
+            .field(
+                "body",
+                &crate::error::excerpt(&String::from_utf8_lossy(&self.body), 1000),
+            )
             .finish()
     }
 }

@@ -265,6 +265,17 @@ pub mod check {
         Err(Invalid::new(at, format!("{verb} {count} {noun}; {bound}")))
     }
 
+    /// `format: uri`: an absolute URI (RFC 3986), such as a callback URL.
+    pub fn uri(value: &str, at: &Field<'_>) -> Result<(), Invalid> {
+        match url::Url::parse(value) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(Invalid::new(
+                at,
+                format!("is not an absolute URI (`format: uri`): {error}"),
+            )),
+        }
+    }
+
     /// `minimum` / `maximum` of an integer, compared exactly (as `f64`, a
     /// value past 2^53 would round onto the bound).
     pub fn int_range(
@@ -367,6 +378,19 @@ fn short_type_name<T>() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uris_are_checked() {
+        let root = Field::Root;
+        let at = root.property("url");
+        assert!(check::uri("https://example.com/hook?a=1", &at).is_ok());
+        let refused = check::uri("not a url", &at).unwrap_err();
+        assert!(
+            refused.problem().starts_with("is not an absolute URI"),
+            "{refused}"
+        );
+        assert!(check::uri("/relative", &at).is_err());
+    }
 
     #[test]
     fn integer_bounds_are_compared_exactly() {

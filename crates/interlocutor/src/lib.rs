@@ -62,8 +62,8 @@
 pub use interlocutor_runtime::{
     ApiClient, BuildError, ClientBuilder, CredentialError, Credentials, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, Error, ErrorCode, ErrorKind, Field,
-    FormNullable, Invalid, Nullable, Open, ProviderError, ProviderErrorFields, Response, Result,
-    RetryEvent, RetryPolicy, RetryReason, SecurityScheme, Validate,
+    FormNullable, Invalid, MIN_RETRY_WAIT, Nullable, Open, ProviderError, ProviderErrorFields,
+    Response, Result, RetryEvent, RetryPolicy, RetryReason, SecurityScheme, Validate,
 };
 
 /// The crates whose types appear in the clients' API (timestamps, Bird's

@@ -47,7 +47,16 @@ pub mod types {
                 "inactive" => Ok(Self::Inactive),
                 "active" => Ok(Self::Active),
                 "closed" => Ok(Self::Closed),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationState: expected one of `inactive`, `active`, `closed`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -106,7 +115,16 @@ pub mod types {
             match value {
                 "default" => Ok(Self::Default),
                 "muted" => Ok(Self::Muted),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a NotificationLevel: expected one of `default`, `muted`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -127,7 +145,7 @@ pub mod types {
         }
     }
     ///The error body Twilio returns with every 4xx and 5xx response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TwilioError {
@@ -145,7 +163,7 @@ pub mod types {
         pub status: ::std::option::Option<i32>,
     }
     ///The fields of a User Conversation to change, sent form-encoded. Leave a field out to keep its value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
@@ -179,7 +197,7 @@ pub mod types {
         pub notification_level: ::std::option::Option<NotificationLevel>,
     }
     ///A conversation of the user belonging to a default conversation service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversation {
@@ -219,7 +237,7 @@ pub mod types {
         ///The index of the last read Message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_read_message_index: ::std::option::Option<i64>,
-        ///Absolute URLs to access the participant and conversation of this conversation. (Twilio declares it with `format: uri-map`, a map of names to URLs.)
+        ///Absolute URLs to access the participant and conversation of this conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<UserConversationLinks>,
         ///The Notification Level of this User Conversation.
@@ -247,7 +265,7 @@ pub mod types {
         pub user_sid: ::std::option::Option<::std::string::String>,
     }
     ///Absolute URLs of the resources related to a User Conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversationLinks {
@@ -259,7 +277,7 @@ pub mod types {
         pub participant: ::std::option::Option<::std::string::String>,
     }
     ///Timer date values representing state updates of a conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserConversationTimers {
@@ -320,14 +338,14 @@ pub mod types {
         ///Sets `code`.
         ///
         ///Twilio-specific error code.
-        pub fn code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn with_code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.code = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
         ///Sets `message`.
         ///
         ///Error message.
-        pub fn message(
+        pub fn with_message(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -339,7 +357,7 @@ pub mod types {
         ///Sets `more_info`.
         ///
         ///Link to the error code's reference page.
-        pub fn more_info(
+        pub fn with_more_info(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -351,7 +369,7 @@ pub mod types {
         ///Sets `status`.
         ///
         ///HTTP response status code.
-        pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn with_status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
@@ -380,6 +398,16 @@ pub mod types {
             );
             self
         }
+        ///Sets `LastReadMessageIndex` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_last_read_message_index(
+            self,
+            value: ::std::option::Option<impl ::std::convert::Into<i64>>,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.last_read_message_index(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Clears `LastReadMessageIndex`: sends it as an empty value (`Key=`), a form's null.
         pub fn clear_last_read_message_index(mut self) -> Self {
             self.last_read_message_index = ::std::option::Option::Some(
@@ -399,6 +427,18 @@ pub mod types {
             );
             self
         }
+        ///Sets `LastReadTimestamp` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_last_read_timestamp(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.last_read_timestamp(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Sets `NotificationLevel`.
         ///
         ///The Notification Level of this User Conversation. One of `default` or `muted`.
@@ -410,6 +450,16 @@ pub mod types {
                 ::std::convert::Into::into(value),
             );
             self
+        }
+        ///Sets `NotificationLevel` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_notification_level(
+            self,
+            value: ::std::option::Option<impl ::std::convert::Into<NotificationLevel>>,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.notification_level(value),
+                ::std::option::Option::None => self,
+            }
         }
     }
     impl UserConversation {
@@ -440,7 +490,7 @@ pub mod types {
         ///Sets `account_sid`.
         ///
         ///The unique ID of the Account responsible for this conversation.
-        pub fn account_sid(
+        pub fn with_account_sid(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -452,7 +502,7 @@ pub mod types {
         ///Sets `attributes`.
         ///
         ///An optional string metadata field you can use to store any data you wish (usually JSON).
-        pub fn attributes(
+        pub fn with_attributes(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -464,7 +514,7 @@ pub mod types {
         ///Sets `chat_service_sid`.
         ///
         ///The unique ID of the Conversation Service this conversation belongs to.
-        pub fn chat_service_sid(
+        pub fn with_chat_service_sid(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -476,7 +526,7 @@ pub mod types {
         ///Sets `conversation_sid`.
         ///
         ///The unique ID of the Conversation for this User Conversation.
-        pub fn conversation_sid(
+        pub fn with_conversation_sid(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -488,7 +538,7 @@ pub mod types {
         ///Sets `conversation_state`.
         ///
         ///The current state of this User Conversation.
-        pub fn conversation_state(
+        pub fn with_conversation_state(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationState>,
@@ -502,7 +552,7 @@ pub mod types {
         ///Sets `created_by`.
         ///
         ///Creator of this conversation.
-        pub fn created_by(
+        pub fn with_created_by(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -514,7 +564,7 @@ pub mod types {
         ///Sets `date_created`.
         ///
         ///The date that this conversation was created.
-        pub fn date_created(
+        pub fn with_date_created(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -526,7 +576,7 @@ pub mod types {
         ///Sets `date_updated`.
         ///
         ///The date that this conversation was last updated.
-        pub fn date_updated(
+        pub fn with_date_updated(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -538,7 +588,7 @@ pub mod types {
         ///Sets `friendly_name`.
         ///
         ///The human-readable name of this conversation.
-        pub fn friendly_name(
+        pub fn with_friendly_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -550,7 +600,7 @@ pub mod types {
         ///Sets `last_read_message_index`.
         ///
         ///The index of the last read Message.
-        pub fn last_read_message_index(
+        pub fn with_last_read_message_index(
             mut self,
             value: impl ::std::convert::Into<i64>,
         ) -> Self {
@@ -561,8 +611,8 @@ pub mod types {
         }
         ///Sets `links`.
         ///
-        ///Absolute URLs to access the participant and conversation of this conversation. (Twilio declares it with `format: uri-map`, a map of names to URLs.)
-        pub fn links(
+        ///Absolute URLs to access the participant and conversation of this conversation.
+        pub fn with_links(
             mut self,
             value: impl ::std::convert::Into<UserConversationLinks>,
         ) -> Self {
@@ -572,7 +622,7 @@ pub mod types {
         ///Sets `notification_level`.
         ///
         ///The Notification Level of this User Conversation.
-        pub fn notification_level(
+        pub fn with_notification_level(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<NotificationLevel>,
@@ -586,7 +636,7 @@ pub mod types {
         ///Sets `participant_sid`.
         ///
         ///Participant Sid.
-        pub fn participant_sid(
+        pub fn with_participant_sid(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -598,7 +648,7 @@ pub mod types {
         ///Sets `timers`.
         ///
         ///Timer date values for this conversation.
-        pub fn timers(
+        pub fn with_timers(
             mut self,
             value: impl ::std::convert::Into<UserConversationTimers>,
         ) -> Self {
@@ -608,7 +658,7 @@ pub mod types {
         ///Sets `unique_name`.
         ///
         ///An application-defined string that uniquely identifies the Conversation resource.
-        pub fn unique_name(
+        pub fn with_unique_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -620,7 +670,7 @@ pub mod types {
         ///Sets `unread_messages_count`.
         ///
         ///The number of unread Messages in the Conversation.
-        pub fn unread_messages_count(
+        pub fn with_unread_messages_count(
             mut self,
             value: impl ::std::convert::Into<i64>,
         ) -> Self {
@@ -632,7 +682,7 @@ pub mod types {
         ///Sets `url`.
         ///
         ///The absolute URL of this User Conversation.
-        pub fn url(
+        pub fn with_url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -642,7 +692,7 @@ pub mod types {
         ///Sets `user_sid`.
         ///
         ///The unique ID for the User.
-        pub fn user_sid(
+        pub fn with_user_sid(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -664,7 +714,7 @@ pub mod types {
         ///Sets `conversation`.
         ///
         ///The conversation.
-        pub fn conversation(
+        pub fn with_conversation(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -676,7 +726,7 @@ pub mod types {
         ///Sets `participant`.
         ///
         ///The participant of the user in this conversation.
-        pub fn participant(
+        pub fn with_participant(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -698,7 +748,7 @@ pub mod types {
         ///Sets `date_closed`.
         ///
         ///When the conversation is closed.
-        pub fn date_closed(
+        pub fn with_date_closed(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -710,7 +760,7 @@ pub mod types {
         ///Sets `date_inactive`.
         ///
         ///When the conversation becomes inactive.
-        pub fn date_inactive(
+        pub fn with_date_inactive(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -737,7 +787,7 @@ pub mod types {
     #[doc = ""] #[doc =
     " Made with [`Client::builder`], which checks the credentials and the base URL once; each operation is a method. Requests go to `https://conversations.twilio.com` unless the builder says otherwise."]
     client : Client, api : "interlocutor-twilio-conversations-v1", provider : "Twilio",
-    base_url : "https://conversations.twilio.com", security :
+    base_url : "https://conversations.twilio.com", path_prefix : "v1", security :
     ::interlocutor_runtime::SecurityScheme::Basic,
 }
 impl Client {

@@ -4,7 +4,7 @@
 #[allow(clippy::all)]
 pub mod types {
     ///A Conversation, as returned after an update. The API reference marks every property optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Conversation {
@@ -54,7 +54,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///Full configuration settings for this Conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationConfiguration {
@@ -170,7 +170,16 @@ pub mod types {
                 "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE" => {
                     Ok(Self::GroupByParticipantAddressesAndChannelType)
                 }
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationConfigurationConversationGroupingType: expected one of `GROUP_BY_PROFILE`, `GROUP_BY_PARTICIPANT_ADDRESSES`, `GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -193,7 +202,7 @@ pub mod types {
         }
     }
     ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
@@ -212,7 +221,7 @@ pub mod types {
         >,
     }
     ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationMetadata(
@@ -252,7 +261,7 @@ pub mod types {
         }
     }
     ///The fields of a Conversation to change. Leave a field out to keep its value; set a nullable field to null to clear it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
@@ -326,7 +335,16 @@ pub mod types {
                 "ACTIVE" => Ok(Self::Active),
                 "INACTIVE" => Ok(Self::Inactive),
                 "CLOSED" => Ok(Self::Closed),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationStatus: expected one of `ACTIVE`, `INACTIVE`, `CLOSED`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -347,7 +365,7 @@ pub mod types {
         }
     }
     ///Bridge to a Conversations v1 service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ConversationsV1Bridge {
@@ -356,7 +374,7 @@ pub mod types {
         pub service_id: ::std::string::String,
     }
     ///A participant in a Conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Participant {
@@ -397,7 +415,7 @@ pub mod types {
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///One address of a participant on one channel.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ParticipantAddress {
@@ -471,7 +489,16 @@ pub mod types {
                 "WHATSAPP" => Ok(Self::Whatsapp),
                 "CHAT" => Ok(Self::Chat),
                 "VIDEO" => Ok(Self::Video),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantAddressChannel: expected one of `VOICE`, `SMS`, `RCS`, `WHATSAPP`, `CHAT`, `VIDEO`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -545,7 +572,16 @@ pub mod types {
                 "AI_AGENT" => Ok(Self::AiAgent),
                 "AGENT" => Ok(Self::Agent),
                 "UNKNOWN" => Ok(Self::Unknown),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantType: expected one of `HUMAN_AGENT`, `CUSTOMER`, `AI_AGENT`, `AGENT`, `UNKNOWN`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -566,7 +602,7 @@ pub mod types {
         }
     }
     ///A webhook that receives Conversation-level events, as configured.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StatusCallback {
@@ -579,18 +615,18 @@ pub mod types {
         pub url: ::std::string::String,
     }
     ///A webhook that receives Conversation-level events.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     pub struct StatusCallbackConfig {
-        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
+        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<StatusCallbackConfigMethod>,
         ///Destination URL for webhooks.
         pub url: ::std::string::String,
     }
-    ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
+    ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -629,7 +665,16 @@ pub mod types {
             match value {
                 "POST" => Ok(Self::Post),
                 "GET" => Ok(Self::Get),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a StatusCallbackConfigMethod: expected one of `POST`, `GET`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -688,7 +733,16 @@ pub mod types {
             match value {
                 "POST" => Ok(Self::Post),
                 "GET" => Ok(Self::Get),
-                _ => Err("invalid value".into()),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a StatusCallbackMethod: expected one of `POST`, `GET`"
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -709,7 +763,7 @@ pub mod types {
         }
     }
     ///The error body Twilio returns with every 4xx and 5xx response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TwilioError {
@@ -778,7 +832,7 @@ pub mod types {
         ///Sets `accountId`.
         ///
         ///Account ID.
-        pub fn account_id(
+        pub fn with_account_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -790,7 +844,7 @@ pub mod types {
         ///Sets `configuration`.
         ///
         ///Full configuration settings for this Conversation.
-        pub fn configuration(
+        pub fn with_configuration(
             mut self,
             value: impl ::std::convert::Into<ConversationConfiguration>,
         ) -> Self {
@@ -802,7 +856,7 @@ pub mod types {
         ///Sets `configurationId`.
         ///
         ///Configuration ID.
-        pub fn configuration_id(
+        pub fn with_configuration_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -814,7 +868,7 @@ pub mod types {
         ///Sets `createdAt`.
         ///
         ///Timestamp when this Conversation was created.
-        pub fn created_at(
+        pub fn with_created_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -826,7 +880,7 @@ pub mod types {
         ///Sets `id`.
         ///
         ///Conversation ID.
-        pub fn id(
+        pub fn with_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -836,7 +890,7 @@ pub mod types {
         ///Sets `metadata`.
         ///
         ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
-        pub fn metadata(
+        pub fn with_metadata(
             mut self,
             value: impl ::std::convert::Into<ConversationMetadata>,
         ) -> Self {
@@ -848,7 +902,7 @@ pub mod types {
         ///Sets `name`.
         ///
         ///Conversation name.
-        pub fn name(
+        pub fn with_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -858,7 +912,7 @@ pub mod types {
         ///Sets `participants`.
         ///
         ///Participants in this Conversation.
-        pub fn participants(
+        pub fn with_participants(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<Participant>>,
         ) -> Self {
@@ -868,7 +922,7 @@ pub mod types {
         ///Sets `status`.
         ///
         ///Conversation status.
-        pub fn status(
+        pub fn with_status(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ConversationStatus>,
@@ -880,7 +934,7 @@ pub mod types {
         ///Sets `updatedAt`.
         ///
         ///Timestamp when this Conversation was last updated.
-        pub fn updated_at(
+        pub fn with_updated_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -924,7 +978,7 @@ pub mod types {
         ///Sets `conversationGroupingType`.
         ///
         ///How communications are grouped into Conversations.
-        pub fn conversation_grouping_type(
+        pub fn with_conversation_grouping_type(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<
@@ -940,7 +994,7 @@ pub mod types {
         ///Sets `conversationsV1Bridge`.
         ///
         ///Bridge to a Conversations v1 service.
-        pub fn conversations_v1_bridge(
+        pub fn with_conversations_v1_bridge(
             mut self,
             value: impl ::std::convert::Into<ConversationsV1Bridge>,
         ) -> Self {
@@ -952,7 +1006,7 @@ pub mod types {
         ///Sets `description`.
         ///
         ///Description of the configuration.
-        pub fn description(
+        pub fn with_description(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -964,7 +1018,7 @@ pub mod types {
         ///Sets `displayName`.
         ///
         ///Display name of the configuration.
-        pub fn display_name(
+        pub fn with_display_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -976,7 +1030,7 @@ pub mod types {
         ///Sets `intelligenceConfigurationIds`.
         ///
         ///Conversational Intelligence configurations applied to this Conversation.
-        pub fn intelligence_configuration_ids(
+        pub fn with_intelligence_configuration_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
         ) -> Self {
@@ -986,7 +1040,7 @@ pub mod types {
         ///Sets `memoryExtractionEnabled`.
         ///
         ///Whether memory extraction is enabled. False when absent.
-        pub fn memory_extraction_enabled(
+        pub fn with_memory_extraction_enabled(
             mut self,
             value: impl ::std::convert::Into<bool>,
         ) -> Self {
@@ -998,7 +1052,7 @@ pub mod types {
         ///Sets `memoryStoreId`.
         ///
         ///The memory store used by this configuration.
-        pub fn memory_store_id(
+        pub fn with_memory_store_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1010,7 +1064,7 @@ pub mod types {
         ///Sets `statusCallbacks`.
         ///
         ///Webhooks that receive Conversation-level events.
-        pub fn status_callbacks(
+        pub fn with_status_callbacks(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<StatusCallback>>,
         ) -> Self {
@@ -1039,6 +1093,18 @@ pub mod types {
                 ),
             );
             self
+        }
+        ///Sets `statusCallbacks` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_status_callbacks(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<::std::vec::Vec<StatusCallbackConfig>>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.status_callbacks(value),
+                ::std::option::Option::None => self,
+            }
         }
         ///Clears `statusCallbacks`: sends it as `null`.
         pub fn clear_status_callbacks(mut self) -> Self {
@@ -1070,6 +1136,18 @@ pub mod types {
                 ::std::convert::Into::into(value),
             );
             self
+        }
+        ///Sets `configuration` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_configuration(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<ConversationConfigurationPatch>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.configuration(value),
+                ::std::option::Option::None => self,
+            }
         }
         ///Sets the entry `key` of `metadata` to `value`.
         ///
@@ -1109,6 +1187,18 @@ pub mod types {
             );
             self
         }
+        ///Sets `name` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_name(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.name(value),
+                ::std::option::Option::None => self,
+            }
+        }
         ///Clears `name`: sends it as `null`.
         pub fn clear_name(mut self) -> Self {
             self.name = ::std::option::Option::Some(
@@ -1126,6 +1216,16 @@ pub mod types {
             self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
+        ///Sets `status` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_status(
+            self,
+            value: ::std::option::Option<impl ::std::convert::Into<ConversationStatus>>,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.status(value),
+                ::std::option::Option::None => self,
+            }
+        }
     }
     impl ConversationsV1Bridge {
         ///A `ConversationsV1Bridge` with its required fields; the methods below fill in the optional ones.
@@ -1140,7 +1240,7 @@ pub mod types {
         ///Sets `serviceId`.
         ///
         ///The Conversations v1 Service SID.
-        pub fn service_id(
+        pub fn with_service_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1171,7 +1271,7 @@ pub mod types {
         ///Sets `accountId`.
         ///
         ///Account ID.
-        pub fn account_id(
+        pub fn with_account_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1181,7 +1281,7 @@ pub mod types {
         ///Sets `addresses`.
         ///
         ///The addresses through which the participant communicates.
-        pub fn addresses(
+        pub fn with_addresses(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<ParticipantAddress>>,
         ) -> Self {
@@ -1191,7 +1291,7 @@ pub mod types {
         ///Sets `conversationId`.
         ///
         ///The Conversation this participant belongs to.
-        pub fn conversation_id(
+        pub fn with_conversation_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1201,7 +1301,7 @@ pub mod types {
         ///Sets `createdAt`.
         ///
         ///Timestamp when this participant was created.
-        pub fn created_at(
+        pub fn with_created_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -1213,7 +1313,7 @@ pub mod types {
         ///Sets `id`.
         ///
         ///Participant ID.
-        pub fn id(
+        pub fn with_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1223,7 +1323,7 @@ pub mod types {
         ///Sets `name`.
         ///
         ///Participant name.
-        pub fn name(
+        pub fn with_name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1233,7 +1333,7 @@ pub mod types {
         ///Sets `profileId`.
         ///
         ///The profile this participant is linked to.
-        pub fn profile_id(
+        pub fn with_profile_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1245,7 +1345,7 @@ pub mod types {
         ///Sets `type`.
         ///
         ///The kind of participant.
-        pub fn type_(
+        pub fn with_type_(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ParticipantType>,
@@ -1257,7 +1357,7 @@ pub mod types {
         ///Sets `updatedAt`.
         ///
         ///Timestamp when this participant was last updated.
-        pub fn updated_at(
+        pub fn with_updated_at(
             mut self,
             value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         ) -> Self {
@@ -1285,7 +1385,7 @@ pub mod types {
         ///Sets `address`.
         ///
         ///The address on that channel (a phone number, a WhatsApp ID...).
-        pub fn address(
+        pub fn with_address(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1295,7 +1395,7 @@ pub mod types {
         ///Sets `channel`.
         ///
         ///The channel of the address.
-        pub fn channel(
+        pub fn with_channel(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<ParticipantAddressChannel>,
@@ -1307,7 +1407,7 @@ pub mod types {
         ///Sets `channelId`.
         ///
         ///The channel ID.
-        pub fn channel_id(
+        pub fn with_channel_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1329,7 +1429,7 @@ pub mod types {
         ///Sets `method`.
         ///
         ///HTTP method used to invoke the webhook URL.
-        pub fn method(
+        pub fn with_method(
             mut self,
             value: impl ::std::convert::Into<
                 ::interlocutor_runtime::Open<StatusCallbackMethod>,
@@ -1341,7 +1441,7 @@ pub mod types {
         ///Sets `url`.
         ///
         ///Destination URL for webhooks.
-        pub fn url(
+        pub fn with_url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1360,13 +1460,25 @@ pub mod types {
         }
         ///Sets `method`.
         ///
-        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out. (Twilio's published description declares `default: POST`; a request schema here carries no `default`, which generated clients would send on every request.)
+        ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         pub fn method(
             mut self,
             value: impl ::std::convert::Into<StatusCallbackConfigMethod>,
         ) -> Self {
             self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
+        }
+        ///Sets `method` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
+        pub fn maybe_method(
+            self,
+            value: ::std::option::Option<
+                impl ::std::convert::Into<StatusCallbackConfigMethod>,
+            >,
+        ) -> Self {
+            match value {
+                ::std::option::Option::Some(value) => self.method(value),
+                ::std::option::Option::None => self,
+            }
         }
         ///Sets `url`.
         ///
@@ -1393,14 +1505,14 @@ pub mod types {
         ///Sets `code`.
         ///
         ///Twilio-specific error code.
-        pub fn code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn with_code(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.code = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
         ///Sets `message`.
         ///
         ///Error message.
-        pub fn message(
+        pub fn with_message(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1412,7 +1524,7 @@ pub mod types {
         ///Sets `more_info`.
         ///
         ///Link to the error code's reference page.
-        pub fn more_info(
+        pub fn with_more_info(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
@@ -1424,7 +1536,7 @@ pub mod types {
         ///Sets `status`.
         ///
         ///HTTP response status code.
-        pub fn status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        pub fn with_status(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
         }
@@ -1514,7 +1626,11 @@ pub mod types {
             &self,
             at: &::interlocutor_runtime::Field<'_>,
         ) -> ::std::result::Result<(), ::interlocutor_runtime::Invalid> {
-            let _ = at;
+            {
+                let at = &at.property("url");
+                let value = &self.url;
+                ::interlocutor_runtime::validate::check::uri(value, at)?;
+            }
             ::std::result::Result::Ok(())
         }
     }
@@ -1529,7 +1645,7 @@ pub mod types {
     =
     " Made with [`Client::builder`], which checks the credentials and the base URL once; each operation is a method. Requests go to `https://conversations.twilio.com` unless the builder says otherwise."]
     client : Client, api : "interlocutor-twilio-conversations-v2", provider : "Twilio",
-    base_url : "https://conversations.twilio.com", security :
+    base_url : "https://conversations.twilio.com", path_prefix : "v2", security :
     ::interlocutor_runtime::SecurityScheme::Basic,
 }
 impl Client {
@@ -1540,7 +1656,7 @@ impl Client {
     /// Sends `PATCH /v2/Conversations/{Sid}`.
     ///
     /// Arguments:
-    /// - `sid`: the path parameter `Sid`. The Conversation ID. (The seed page names this parameter `{Sid}`; Twilio's newest published description names it `{id}`. Only the name differs, not the request on the wire, and this spec keeps the seed's.)
+    /// - `sid`: the path parameter `Sid`. The Conversation ID.
     /// - `body`: the request body, [`types::ConversationPatch`], by value or by reference
     ///
     /// # Example

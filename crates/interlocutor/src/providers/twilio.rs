@@ -164,6 +164,8 @@ fn from_lookup(lookup: &impl Lookup) -> Result<Credentials, CredentialError> {
 /// Twilio SIDs are a two-letter prefix and 32 hex digits; catching a
 /// swapped or truncated value here beats a 401 later.
 fn check_sid(sid: &str, prefix: &str, label: &'static str) -> Result<(), CredentialError> {
+    // Empty, a trailing line break...: said as such, not as a bad SID.
+    CredentialError::check(sid, label)?;
     let well_formed = sid.len() == 34
         && sid.starts_with(prefix)
         && sid[2..].bytes().all(|b| b.is_ascii_hexdigit());
@@ -311,6 +313,18 @@ mod tests {
         assert_eq!(
             from_lookup(&newline).unwrap_err().to_string(),
             "the TWILIO_AUTH_TOKEN contains a line break"
+        );
+        let sid = format!("{ACCOUNT_SID}\n");
+        let vars = [(ACCOUNT_SID_VAR, sid.as_str()), (AUTH_TOKEN_VAR, "token")];
+        let sid_newline = env(&vars);
+        assert_eq!(
+            from_lookup(&sid_newline).unwrap_err().to_string(),
+            "the TWILIO_ACCOUNT_SID contains a line break"
+        );
+        let empty = env(&[(ACCOUNT_SID_VAR, ""), (AUTH_TOKEN_VAR, "token")]);
+        assert_eq!(
+            from_lookup(&empty).unwrap_err().to_string(),
+            "the TWILIO_ACCOUNT_SID is empty"
         );
     }
 }
