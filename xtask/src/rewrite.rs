@@ -442,7 +442,7 @@ fn open_position(child: &mut Value, name: &str, hoisted: &mut Hoisted) {
 
 /// Keywords that only narrow which values are valid, not their type.
 pub const CONSTRAINTS: [&str; 12] = [
-    "propertyNames",
+    crate::checks::PROPERTY_NAMES,
     "pattern",
     "minLength",
     "maxLength",

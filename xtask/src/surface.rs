@@ -1028,7 +1028,7 @@ impl Checks<'_> {
                 };
                 out.extend(quote!(#check::properties(#count, #min, #max, at)?;));
             }
-            if let Some(names) = schema.get("propertyNames") {
+            if let Some(names) = schema.get(crate::checks::PROPERTY_NAMES) {
                 let names = &merged(self.doc, names, 0);
                 out.extend(self.key_checks(names, owner)?);
             }
@@ -1058,7 +1058,7 @@ impl Checks<'_> {
                 let (min, max) = (option(min), option(max));
                 out.extend(quote!(#check::properties(#value.len(), #min, #max, at)?;));
             }
-            if let Some(names) = schema.get("propertyNames") {
+            if let Some(names) = schema.get(crate::checks::PROPERTY_NAMES) {
                 let names = &merged(self.doc, names, 0);
                 out.extend(self.key_checks(names, owner)?);
             }
@@ -1141,7 +1141,8 @@ impl Checks<'_> {
 }
 
 impl Checks<'_> {
-    /// `propertyNames`: every key of the map at `at` (in `value`).
+    /// `x-interlocutor-property-names`: every key of the map at `at` (in
+    /// `value`).
     fn key_checks(&self, names: &Value, owner: &str) -> Result<TokenStream, String> {
         let runtime = self.runtime;
         let check = quote!(::#runtime::validate::check);
@@ -1402,7 +1403,7 @@ paths:
     fn constraints_are_checked_exactly_or_refused() {
         let code = generate(
             "        attrs:\n          type: object\n          additionalProperties: true\n          \
-             propertyNames: {maxLength: 16, pattern: '^[a-z]+$'}\n        \
+             x-interlocutor-property-names: {maxLength: 16, pattern: '^[a-z]+$'}\n        \
              big: {type: integer, format: int64, maximum: 9007199254740992}",
         )
         .unwrap();

@@ -68,15 +68,13 @@ pub mod types {
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///How communications are grouped into Conversations.
         #[serde(
             rename = "conversationGroupingType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        ///How communications are grouped into Conversations.
         pub conversation_grouping_type: ::std::option::Option<
-            ::interlocutor_runtime::Open<
-                ConversationConfigurationConversationGroupingType,
-            >,
+            ::interlocutor_runtime::Open<ConversationGroupingType>,
         >,
         #[serde(
             rename = "conversationsV1Bridge",
@@ -120,6 +118,22 @@ pub mod types {
         )]
         pub status_callbacks: ::std::vec::Vec<StatusCallback>,
     }
+    ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub struct ConversationConfigurationPatch {
+        ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
+        #[serde(
+            rename = "statusCallbacks",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_callbacks: ::std::option::Option<
+            ::std::vec::Vec<StatusCallbackConfig>,
+        >,
+    }
     ///How communications are grouped into Conversations.
     #[derive(
         ::serde::Deserialize,
@@ -135,7 +149,7 @@ pub mod types {
     )]
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum ConversationConfigurationConversationGroupingType {
+    pub enum ConversationGroupingType {
         #[serde(rename = "GROUP_BY_PROFILE")]
         ///`GROUP_BY_PROFILE`
         GroupByProfile,
@@ -146,7 +160,7 @@ pub mod types {
         ///`GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`
         GroupByParticipantAddressesAndChannelType,
     }
-    impl ::std::fmt::Display for ConversationConfigurationConversationGroupingType {
+    impl ::std::fmt::Display for ConversationGroupingType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::GroupByProfile => f.write_str("GROUP_BY_PROFILE"),
@@ -159,7 +173,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::str::FromStr for ConversationConfigurationConversationGroupingType {
+    impl ::std::str::FromStr for ConversationGroupingType {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -175,7 +189,7 @@ pub mod types {
                         ::std::format!(
                             "{:?} {}", value.chars().take(100).collect:: <
                             ::std::string::String > (),
-                            "is not a ConversationConfigurationConversationGroupingType: expected one of `GROUP_BY_PROFILE`, `GROUP_BY_PARTICIPANT_ADDRESSES`, `GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`"
+                            "is not a ConversationGroupingType: expected one of `GROUP_BY_PROFILE`, `GROUP_BY_PARTICIPANT_ADDRESSES`, `GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`"
                         )
                             .into(),
                     )
@@ -183,8 +197,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ConversationConfigurationConversationGroupingType {
+    impl ::std::convert::TryFrom<&str> for ConversationGroupingType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -192,33 +205,13 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ConversationConfigurationConversationGroupingType {
+    impl ::std::convert::TryFrom<::std::string::String> for ConversationGroupingType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
-    }
-    ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[non_exhaustive]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[serde(deny_unknown_fields)]
-    pub struct ConversationConfigurationPatch {
-        ///List of webhook configurations for this conversation. Send an empty array to clear all callbacks and stop webhook delivery.
-        #[serde(
-            rename = "statusCallbacks",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        #[serde(
-            default,
-            deserialize_with = "::interlocutor_runtime::deserialize_present"
-        )]
-        pub status_callbacks: ::std::option::Option<
-            ::interlocutor_runtime::Nullable<::std::vec::Vec<StatusCallbackConfig>>,
-        >,
     }
     ///Customer-managed key-value metadata of the Conversation: at most 8 entries; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -269,7 +262,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///Partial configuration update for an existing conversation. Only statusCallbacks can be modified.
         pub configuration: ::std::option::Option<ConversationConfigurationPatch>,
-        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters. (Twilio states the key rule in prose only; `propertyNames` states it here so it is checked before sending. The 8-entry limit is checked on the entries a patch sets, the part of the merge a client can see.)
+        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -606,8 +599,8 @@ pub mod types {
     #[non_exhaustive]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct StatusCallback {
-        ///HTTP method used to invoke the webhook URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        ///HTTP method used to invoke the webhook URL.
         pub method: ::std::option::Option<
             ::interlocutor_runtime::Open<StatusCallbackMethod>,
         >,
@@ -622,77 +615,9 @@ pub mod types {
     pub struct StatusCallbackConfig {
         ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub method: ::std::option::Option<StatusCallbackConfigMethod>,
+        pub method: ::std::option::Option<StatusCallbackMethod>,
         ///Destination URL for webhooks.
         pub url: ::std::string::String,
-    }
-    ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum StatusCallbackConfigMethod {
-        #[serde(rename = "POST")]
-        ///`POST`
-        Post,
-        #[serde(rename = "GET")]
-        ///`GET`
-        Get,
-    }
-    impl ::std::fmt::Display for StatusCallbackConfigMethod {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Post => f.write_str("POST"),
-                Self::Get => f.write_str("GET"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for StatusCallbackConfigMethod {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POST" => Ok(Self::Post),
-                "GET" => Ok(Self::Get),
-                _ => {
-                    ::std::result::Result::Err(
-                        ::std::format!(
-                            "{:?} {}", value.chars().take(100).collect:: <
-                            ::std::string::String > (),
-                            "is not a StatusCallbackConfigMethod: expected one of `POST`, `GET`"
-                        )
-                            .into(),
-                    )
-                }
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for StatusCallbackConfigMethod {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for StatusCallbackConfigMethod {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
     ///HTTP method used to invoke the webhook URL.
     #[derive(
@@ -981,9 +906,7 @@ pub mod types {
         pub fn with_conversation_grouping_type(
             mut self,
             value: impl ::std::convert::Into<
-                ::interlocutor_runtime::Open<
-                    ConversationConfigurationConversationGroupingType,
-                >,
+                ::interlocutor_runtime::Open<ConversationGroupingType>,
             >,
         ) -> Self {
             self.conversation_grouping_type = ::std::option::Option::Some(
@@ -1088,9 +1011,7 @@ pub mod types {
             value: impl ::std::convert::Into<::std::vec::Vec<StatusCallbackConfig>>,
         ) -> Self {
             self.status_callbacks = ::std::option::Option::Some(
-                ::interlocutor_runtime::Nullable::Value(
-                    ::std::convert::Into::into(value),
-                ),
+                ::std::convert::Into::into(value),
             );
             self
         }
@@ -1105,13 +1026,6 @@ pub mod types {
                 ::std::option::Option::Some(value) => self.status_callbacks(value),
                 ::std::option::Option::None => self,
             }
-        }
-        ///Clears `statusCallbacks`: sends it as `null`.
-        pub fn clear_status_callbacks(mut self) -> Self {
-            self.status_callbacks = ::std::option::Option::Some(
-                ::interlocutor_runtime::Nullable::Null,
-            );
-            self
         }
     }
     impl ConversationPatch {
@@ -1151,7 +1065,7 @@ pub mod types {
         }
         ///Sets the entry `key` of `metadata` to `value`.
         ///
-        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters. (Twilio states the key rule in prose only; `propertyNames` states it here so it is checked before sending. The 8-entry limit is checked on the entries a patch sets, the part of the merge a client can see.)
+        ///A JSON merge patch of the Conversation's metadata: a key set to a string is added or updated, a key set to null is deleted, a key left out is left unchanged. At most 8 entries after the merge; keys of at most 128 letters, digits, `.`, `_` and `-`; values of at most 512 characters.
         pub fn set_metadata(
             mut self,
             key: impl ::std::convert::Into<::std::string::String>,
@@ -1463,7 +1377,7 @@ pub mod types {
         ///HTTP method used to invoke the webhook URL. Twilio uses POST when it is left out.
         pub fn method(
             mut self,
-            value: impl ::std::convert::Into<StatusCallbackConfigMethod>,
+            value: impl ::std::convert::Into<StatusCallbackMethod>,
         ) -> Self {
             self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
             self
@@ -1471,9 +1385,7 @@ pub mod types {
         ///Sets `method` when `value` is `Some`; `None` leaves the field as it is (it does not clear it).
         pub fn maybe_method(
             self,
-            value: ::std::option::Option<
-                impl ::std::convert::Into<StatusCallbackConfigMethod>,
-            >,
+            value: ::std::option::Option<impl ::std::convert::Into<StatusCallbackMethod>>,
         ) -> Self {
             match value {
                 ::std::option::Option::Some(value) => self.method(value),
@@ -1604,17 +1516,15 @@ pub mod types {
                 let at = &at.property("statusCallbacks");
                 let value = &self.status_callbacks;
                 if let ::std::option::Option::Some(value) = value {
-                    if let ::interlocutor_runtime::Nullable::Value(value) = value {
-                        ::interlocutor_runtime::validate::check::items(
-                            value.len(),
-                            ::std::option::Option::None,
-                            ::std::option::Option::Some(20usize),
-                            at,
-                        )?;
-                        for (index, value) in value.iter().enumerate() {
-                            let at = &at.index(index);
-                            ::interlocutor_runtime::Validate::validate_at(value, at)?;
-                        }
+                    ::interlocutor_runtime::validate::check::items(
+                        value.len(),
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(20usize),
+                        at,
+                    )?;
+                    for (index, value) in value.iter().enumerate() {
+                        let at = &at.index(index);
+                        ::interlocutor_runtime::Validate::validate_at(value, at)?;
                     }
                 }
             }
