@@ -136,7 +136,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\"]\n",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\", \"no-tls\"]\n",
     )
     .unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
@@ -194,7 +194,35 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             std::fs::write(bin.join("error_match.rs"), ERROR_MATCH).unwrap();
         }
     }
+    // A build without a TLS backend: `build()` says so for an https URL.
+    std::fs::create_dir_all(dir.join("no-tls/src")).unwrap();
+    std::fs::write(
+        dir.join("no-tls/Cargo.toml"),
+        format!(
+            "[package]\nname = \"no-tls\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\ninterlocutor = {{ path = {path:?}, default-features = false, \
+             features = [\"bird\"] }}\n",
+            path = interlocutor.display().to_string(),
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("no-tls/src/main.rs"), NO_TLS).unwrap();
 }
+
+/// `default-features = false, features = ["bird"]`: no TLS backend.
+const NO_TLS: &str = r#"
+use interlocutor::bird::{self, conversations::Client};
+
+fn main() {
+    let credentials = bird::access_key("key").unwrap();
+    let error = Client::builder(credentials.clone()).build().unwrap_err();
+    let error = interlocutor::Error::from(error);
+    assert_eq!(error.kind(), interlocutor::ErrorKind::Configuration);
+    println!("{error}");
+    // Plain http to a loopback test server needs no TLS, and builds.
+    Client::builder(credentials).base_url("http://127.0.0.1:9").build().unwrap();
+}
+"#;
 
 /// A call's error, matched and passed on with no conversion.
 const ERROR_MATCH: &str = r#"
@@ -294,6 +322,15 @@ fn readme_examples_compile_in_a_fresh_crate_before_and_after_the_specs_grow() {
     write_user_crates(&users, &root.join("crates/interlocutor"), &readme);
     check(&users, "readme-plain");
     check(&users, "readme-testing");
+    let no_tls = common::succeeded(&common::cargo(
+        &users,
+        &["run", "--quiet", "--package", "no-tls"],
+    ));
+    assert!(
+        no_tls.contains("this build has no TLS backend")
+            && no_tls.contains("`rustls` or `native-tls`"),
+        "{no_tls}"
+    );
 
     // Against a copy whose specs grew, regenerated.
     let grown = scratch.path().join("grown");

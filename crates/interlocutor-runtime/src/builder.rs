@@ -168,10 +168,30 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Whether requests go to a test transport (no network, no TLS).
+    #[allow(dead_code)] // Read only in builds without a TLS backend.
+    fn is_test_transport(&self) -> bool {
+        #[cfg(feature = "testing")]
+        if matches!(self.transport, Transport::Test(_)) {
+            return true;
+        }
+        false
+    }
+
     /// Checks everything and builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = self.base_url.as_deref().unwrap_or(C::DEFAULT_BASE_URL);
         let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
+        // Without a TLS backend every https request would fail, and be
+        // retried as a transport error: say so once, here, by name.
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        if base_url.starts_with("https://") && self.http.is_none() && !self.is_test_transport() {
+            return Err(BuildError::HttpClient(
+                "this build has no TLS backend, so it cannot call an https URL: enable the \
+                 `rustls` or `native-tls` feature of `interlocutor` (one is on by default)"
+                    .to_owned(),
+            ));
+        }
         if !C::PATH_PREFIX.is_empty()
             && base_url
                 .rsplit('/')
