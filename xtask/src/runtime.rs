@@ -9,15 +9,19 @@ use quote::quote;
 /// The runtime's package name.
 pub const CRATE: &str = "interlocutor-runtime";
 
+/// The runtime's crate name in paths.
+pub const IDENT: &str = "interlocutor_runtime";
+
 /// `::interlocutor_runtime`.
 pub fn path() -> TokenStream {
-    quote!(::interlocutor_runtime)
+    let ident = proc_macro2::Ident::new(IDENT, proc_macro2::Span::call_site());
+    quote!(::#ident)
 }
 
 /// A runtime item as a path string, for typify's `x-rust-type`.
 pub fn item(name: &str) -> String {
     debug_assert!(ITEMS.contains(&name), "`{name}` is not in runtime::ITEMS");
-    format!("{}::{name}", CRATE.replace('-', "_"))
+    format!("{IDENT}::{name}")
 }
 
 /// The runtime items generated code names.
@@ -52,3 +56,37 @@ pub const ITEMS: &[&str] = &[
     "deserialize_present",
     "whole_seconds",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every runtime item the checked-in generated crates name is listed
+    /// here: a rename in the runtime is found by this test, not by users.
+    #[test]
+    fn every_runtime_item_generated_code_names_is_listed() {
+        let root = crate::workspace_root();
+        let prefix = format!("::{IDENT}::");
+        let mut named = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+            let generated = entry.unwrap().path().join("src/generated.rs");
+            let Ok(code) = std::fs::read_to_string(&generated) else {
+                continue;
+            };
+            for (at, _) in code.match_indices(&prefix) {
+                let rest = &code[at + prefix.len()..];
+                let item: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '!')
+                    .collect();
+                named.insert(item.trim_end_matches('!').to_owned());
+            }
+        }
+        assert!(named.contains("Context") || named.contains("Outgoing"), "{named:?}");
+        let unlisted: Vec<&String> = named
+            .iter()
+            .filter(|item| !ITEMS.contains(&item.as_str()))
+            .collect();
+        assert!(unlisted.is_empty(), "not in runtime::ITEMS: {unlisted:?}");
+    }
+}

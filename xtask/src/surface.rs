@@ -28,7 +28,7 @@ use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 use syn::{Fields, GenericArgument, Ident, Item, ItemStruct, PathArguments, Type};
 
-const RUNTIME: &str = "interlocutor_runtime";
+const RUNTIME: &str = crate::runtime::IDENT;
 
 /// Adds the surface to `types` (progenitor's types module) and returns
 /// the names of the types that implement `Validate`. `doc` is the spec as

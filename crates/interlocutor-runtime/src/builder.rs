@@ -230,6 +230,13 @@ impl<C: ApiClient> ClientBuilder<C> {
         let http = match self.http {
             Some(http) => http,
             None => {
+                // rustls with ring (see the workspace manifest), unless the
+                // process already chose its provider.
+                #[cfg(feature = "rustls")]
+                if rustls::crypto::CryptoProvider::get_default().is_none() {
+                    // Another thread may install one first: either is fine.
+                    let _ = rustls::crypto::ring::default_provider().install_default();
+                }
                 // No redirects: reqwest would turn a redirected POST or
                 // PATCH into a GET without its body and report the GET's
                 // success.

@@ -53,6 +53,26 @@
 //!
 //! Every struct and enum of `types` is `#[non_exhaustive]`: a field or enum
 //! value added to a spec is a minor release for code written this way.
+//! Every type is `PartialEq`. A response type is built for test fixtures
+//! with `with_<field>` setters, so `conversation.status` is only ever the
+//! field; a method that reads like an accessor and sets does not exist:
+//!
+//! ```compile_fail
+//! # #[cfg(feature = "twilio-conversations-v2")]
+//! # fn demo() {
+//! use interlocutor::twilio::conversations_v2::types::{Conversation, ConversationStatus};
+//! let fixture = Conversation::new().status(ConversationStatus::Closed); // no such method
+//! # }
+//! ```
+//!
+//! ```
+//! # #[cfg(feature = "twilio-conversations-v2")]
+//! # fn demo() {
+//! use interlocutor::twilio::conversations_v2::types::{Conversation, ConversationStatus};
+//! let fixture = Conversation::new().with_status(ConversationStatus::Closed);
+//! assert_eq!(fixture.status.as_ref().and_then(|status| status.known()), Some(&ConversationStatus::Closed));
+//! # }
+//! ```
 //! Operations return a [`Response`], which dereferences to the decoded body
 //! and keeps the HTTP status, headers and request id beside it.
 
