@@ -82,7 +82,10 @@ mod tests {
                 named.insert(item.trim_end_matches('!').to_owned());
             }
         }
-        assert!(named.contains("Context") || named.contains("Outgoing"), "{named:?}");
+        assert!(
+            named.contains("Context") || named.contains("Outgoing"),
+            "{named:?}"
+        );
         let unlisted: Vec<&String> = named
             .iter()
             .filter(|item| !ITEMS.contains(&item.as_str()))
