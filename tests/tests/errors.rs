@@ -611,3 +611,54 @@ fn a_base_url_that_repeats_the_apis_path_is_refused() {
         .build()
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_request_id_survives_a_long_message() {
+    let transport = TestTransport::new();
+    let message = "m".repeat(5_000);
+    transport.push(
+        ScriptedResponse::json(
+            400,
+            &json!({"code": 20001, "message": message, "status": 400}),
+        )
+        .header("twilio-request-id", "RQ0123456789"),
+    );
+    let error = v2(&transport)
+        .unwrap()
+        .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
+        .await
+        .unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.ends_with(" [request RQ0123456789]"), "{shown}");
+    assert!(
+        shown.chars().count() <= 1000,
+        "{} characters",
+        shown.chars().count()
+    );
+}
+
+#[tokio::test]
+async fn a_transport_error_never_shows_the_url() {
+    // A port nothing listens on: the connection is refused.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "t").unwrap())
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .patch_conversation_by_id("conv_private_id_42", types::ConversationPatch::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    for shown in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+        error.message().unwrap_or_default().to_owned(),
+    ] {
+        assert!(!shown.contains("conv_private_id_42"), "{shown}");
+    }
+}

@@ -23,11 +23,15 @@ pub fn facade_path(api: &Api) -> String {
 
 /// The operations' `impl Client` block. `validated` lists the types that
 /// implement `Validate` (request bodies and what they contain).
-pub fn operations(api: &Api, validated: &BTreeSet<String>) -> Result<TokenStream, String> {
+pub fn operations(
+    api: &Api,
+    validated: &BTreeSet<String>,
+    doc: &serde_json::Value,
+) -> Result<TokenStream, String> {
     let mut methods = Vec::new();
     for operation in &api.operations {
         methods.push(
-            method(api, operation, validated)
+            method(api, operation, validated, doc)
                 .map_err(|error| format!("operation `{}`: {error}", operation.id))?,
         );
     }
@@ -42,6 +46,7 @@ fn method(
     api: &Api,
     operation: &Operation,
     validated: &BTreeSet<String>,
+    doc: &serde_json::Value,
 ) -> Result<TokenStream, String> {
     let rt = runtime::path();
     let name = format_ident!("{}", operation.method_name);
@@ -55,7 +60,7 @@ fn method(
         match parameter.location {
             Location::Path => {
                 params.push(quote!(#ident: impl ::std::fmt::Display));
-                let check = checks(parameter, &ident, &ty, &operation.method_name)?;
+                let check = checks(doc, parameter, &ident, &ty, &operation.method_name)?;
                 if !parameter.ty.is_text() {
                     prelude.push(quote! {
                         let #ident: #ty = #rt::path_param(#shown, &#ident)
@@ -87,7 +92,13 @@ fn method(
                 };
                 // Checked as its declared type; a `&str` reads as the
                 // `String` the checks expect (they take `&str`).
-                prelude.push(checks(parameter, &ident, &owned, &operation.method_name)?);
+                prelude.push(checks(
+                    doc,
+                    parameter,
+                    &ident,
+                    &owned,
+                    &operation.method_name,
+                )?);
                 let add = if parameter.location == Location::Query {
                     quote!(query)
                 } else {
@@ -151,7 +162,7 @@ fn method(
             };
             #(#prelude)*
             #body_arg
-            let request = #rt::Outgoing::new(
+            let request = self.context.outgoing(
                 #rt::reexports::reqwest::Method::#http_method,
                 &self.base_url,
             )
@@ -164,7 +175,8 @@ fn method(
 }
 
 /// `.path("/v2/Conversations/").segment("Sid", &sid)?`: the path template,
-/// its parameters percent-encoded into it as one segment each.
+/// its parameters percent-encoded into it as one segment each (text as it
+/// is, a typed value as it goes on the wire).
 fn url_expression(operation: &Operation) -> Result<TokenStream, String> {
     let mut calls = TokenStream::new();
     let mut rest = operation.path.as_str();
@@ -179,9 +191,15 @@ fn url_expression(operation: &Operation) -> Result<TokenStream, String> {
         }
         let name = &rest[open + 1..close];
         let ident = format_ident!("{}", rust_name(name));
-        calls.extend(quote! {
-            .segment(#name, &#ident)
-            .map_err(|invalid| self.context.invalid(invalid))?
+        let text = operation
+            .parameters
+            .iter()
+            .find(|parameter| parameter.location == Location::Path && parameter.name == name)
+            .is_none_or(|parameter| parameter.ty.is_text());
+        calls.extend(if text {
+            quote!(.segment(#name, &#ident)?)
+        } else {
+            quote!(.segment_value(#name, &#ident)?)
         });
         rest = &rest[close + 1..];
     }
@@ -217,6 +235,7 @@ fn param_type(ty: &ParamType) -> TokenStream {
 /// The parameter's own constraints (a SID's pattern), from the spec as
 /// written, run on the value the method holds.
 fn checks(
+    doc: &serde_json::Value,
     parameter: &Parameter,
     ident: &syn::Ident,
     ty: &TokenStream,
@@ -226,7 +245,7 @@ fn checks(
     let ty: syn::Type =
         syn::parse2(ty.clone()).map_err(|error| format!("internal error: {error}"))?;
     let owner = format!("{method}({})", parameter.name);
-    let body = crate::surface::value_checks(&parameter.schema, &ty, &owner)?;
+    let body = crate::surface::value_checks(doc, &parameter.schema, &ty, &owner)?;
     if body.is_empty() {
         return Ok(body);
     }

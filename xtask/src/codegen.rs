@@ -146,7 +146,7 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
     let mut types = progenitor_types(spec, shown)?;
     let validated = crate::surface::apply(&mut types, &spec.original, &spec.api)
         .map_err(|error| format!("{shown}: {error}"))?;
-    let operations = crate::client::operations(&spec.api, &validated)
+    let operations = crate::client::operations(&spec.api, &validated, &spec.original)
         .map_err(|error| format!("{shown}: {error}"))?;
     let errors = crate::client::error_impls(&spec.api);
     let client = client_definition(spec, crate_name);

@@ -171,11 +171,15 @@ pub fn lower(
     wiring: Wiring,
 ) -> Result<Api, String> {
     let error = wiring.error_schema.clone().map(|component| {
-        let properties = doc["components"]["schemas"][&component]["properties"]
+        // `allOf` members and a chain of references folded in: the fields
+        // the body may carry, whichever way the schema is written.
+        let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{component}") });
+        let schema = merged(doc, &reference, 0);
+        let properties = schema["properties"]
             .as_object()
             .map(|properties| properties.keys().cloned().collect())
             .unwrap_or_default();
-        let required = doc["components"]["schemas"][&component]["required"]
+        let required = schema["required"]
             .as_array()
             .map(|names| {
                 names
@@ -195,6 +199,13 @@ pub fn lower(
             details: wiring.error_details.clone(),
         }
     });
+    let mut namer = Namer {
+        named: std::collections::BTreeMap::new(),
+        taken: doc["components"]["schemas"]
+            .as_object()
+            .map(|schemas| schemas.keys().cloned().collect())
+            .unwrap_or_default(),
+    };
     let mut operations = Vec::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
@@ -205,8 +216,17 @@ pub fn lower(
                 };
                 let at = format!("#/paths/{}/{method}", escape(path));
                 operations.push(
-                    lower_operation(doc, path, method, item, operation, error.as_ref(), &at)
-                        .map_err(|problem| format!("{at}: {problem}"))?,
+                    lower_operation(
+                        doc,
+                        path,
+                        method,
+                        item,
+                        operation,
+                        error.as_ref(),
+                        &at,
+                        &mut namer,
+                    )
+                    .map_err(|problem| format!("{at}: {problem}"))?,
                 );
             }
         }
@@ -231,9 +251,35 @@ pub fn lower(
     })
 }
 
+/// Names for the inline schemas moved into `components.schemas`: one per
+/// place in the document (a path-level parameter or a shared request body
+/// is named once, for every operation that uses it), never a name taken.
+struct Namer {
+    named: std::collections::BTreeMap<String, String>,
+    taken: std::collections::BTreeSet<String>,
+}
+
+impl Namer {
+    fn name(&mut self, pointer: &str, wanted: &str) -> String {
+        if let Some(name) = self.named.get(pointer) {
+            return name.clone();
+        }
+        let mut name = wanted.to_owned();
+        let mut counter = 2;
+        while self.taken.contains(&name) || self.taken.contains(&type_name(&name)) {
+            name = format!("{wanted}{counter}");
+            counter += 1;
+        }
+        self.taken.insert(name.clone());
+        self.named.insert(pointer.to_owned(), name.clone());
+        name
+    }
+}
+
 /// Method names the client already has.
 const RESERVED_METHODS: [&str; 5] = ["builder", "clone", "fmt", "from_parts", "new"];
 
+#[allow(clippy::too_many_arguments)]
 fn lower_operation(
     doc: &Value,
     path: &str,
@@ -242,6 +288,7 @@ fn lower_operation(
     operation: &Value,
     error: Option<&ErrorBody>,
     at: &str,
+    namer: &mut Namer,
 ) -> Result<Operation, String> {
     let id = operation["operationId"]
         .as_str()
@@ -290,16 +337,18 @@ fn lower_operation(
             let written_schema = written
                 .get("schema")
                 .ok_or_else(|| format!("parameter `{name}` has no `schema`"))?;
-            let component = format!("{pascal_id}{}", pascal(&name));
             let ty = parameter_type(doc, written_schema, location, &name)?;
             let ty = match ty {
                 Some(ty) => ty,
                 None => {
                     // An inline enum: typify names it once it is a component.
+                    let component =
+                        namer.name(&schema_at, &format!("{pascal_id}{}", pascal(&name)));
                     hoists.push((schema_at, component.clone()));
                     ParamType::Generated(type_name(&component))
                 }
             };
+            check_serialization(written, location, &name)?;
             let lowered = Parameter {
                 rust_name: rust_name(&name),
                 required: location == Location::Path
@@ -357,6 +406,17 @@ fn lower_operation(
             ));
         }
     }
+    for parameter in &parameters {
+        if parameter.location == Location::Path
+            && !placeholders.iter().any(|name| *name == parameter.name)
+        {
+            return Err(format!(
+                "path parameter `{}` is declared but the path `{path}` does not name it: it \
+                 would be taken and never sent",
+                parameter.name
+            ));
+        }
+    }
     parameters.sort_by_key(|p| match p.location {
         Location::Path => (
             0,
@@ -401,17 +461,16 @@ fn lower_operation(
                 .1
                 .get("schema")
                 .ok_or("the request body has no schema")?;
-            let component = match component_of(schema) {
+            let component = match direct_component(schema) {
                 Some(name) => name,
                 None => {
-                    let name = schema["title"]
+                    let wanted = schema["title"]
                         .as_str()
                         .map(type_name)
                         .unwrap_or_else(|| format!("{pascal_id}Body"));
-                    hoists.push((
-                        format!("{body_at}/content/{}/schema", escape(media_type)),
-                        name.clone(),
-                    ));
+                    let pointer = format!("{body_at}/content/{}/schema", escape(media_type));
+                    let name = namer.name(&pointer, &wanted);
+                    hoists.push((pointer, name.clone()));
                     name
                 }
             };
@@ -458,17 +517,12 @@ fn lower_operation(
             match schema {
                 None => empty_success = true,
                 Some(schema) => {
-                    let component = match component_of(schema) {
+                    let component = match direct_component(schema) {
                         Some(name) => name,
                         None => {
-                            let name = format!("{pascal_id}Response");
-                            // One inline success schema, named once.
-                            if !hoists.iter().any(|(_, hoisted)| *hoisted == name) {
-                                hoists.push((
-                                    format!("{response_at}/content/{}/schema", escape(JSON)),
-                                    name.clone(),
-                                ));
-                            }
+                            let pointer = format!("{response_at}/content/{}/schema", escape(JSON));
+                            let name = namer.name(&pointer, &format!("{pascal_id}Response"));
+                            hoists.push((pointer, name.clone()));
                             name
                         }
                     };
@@ -520,6 +574,67 @@ fn lower_operation(
         hoists,
         id,
     })
+}
+
+/// The component a schema that is only a `$ref` names. (Anything else,
+/// a lone `allOf: [$ref]` with a description included, is moved into a
+/// component of its own, so typify and the client agree on its name.)
+fn direct_component(schema: &Value) -> Option<String> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+        .map(str::to_owned)
+}
+
+/// Only the serialisations the runtime sends: a path parameter as one
+/// `simple` segment, a query parameter `form`-style with arrays as the key
+/// repeated (`explode`), a header `simple`; `allowReserved` is not honoured.
+fn check_serialization(parameter: &Value, location: Location, name: &str) -> Result<(), String> {
+    let default_style = match location {
+        Location::Query => "form",
+        Location::Path | Location::Header => "simple",
+    };
+    if let Some(style) = parameter.get("style").and_then(Value::as_str)
+        && style != default_style
+    {
+        return Err(format!(
+            "parameter `{name}` asks for `style: {style}`; the generator sends {} parameters \
+             as `{default_style}` only",
+            location.as_str()
+        ));
+    }
+    if parameter.get("explode") == Some(&Value::Bool(false)) && location == Location::Query {
+        return Err(format!(
+            "parameter `{name}` asks for `explode: false`; the generator sends a query array \
+             as its key repeated (`explode: true`) only"
+        ));
+    }
+    if parameter.get("allowReserved") == Some(&Value::Bool(true)) {
+        return Err(format!(
+            "parameter `{name}` asks for `allowReserved: true`; the generator always \
+             percent-encodes reserved characters"
+        ));
+    }
+    if location == Location::Header {
+        let lower = name.to_ascii_lowercase();
+        if ["accept", "content-type", "authorization", "user-agent"].contains(&lower.as_str()) {
+            return Err(format!(
+                "header parameter `{name}` is a header the client sets itself (OpenAPI says such \
+                 parameters are ignored); describe it elsewhere"
+            ));
+        }
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            return Err(format!(
+                "header parameter `{name}` is not a valid header name"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The component a `$ref` (or a lone `allOf: [$ref]`) names.

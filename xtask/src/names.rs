@@ -23,7 +23,8 @@ fn sanitize(name: &str, case: impl Fn(&str) -> String) -> String {
         .replace('\'', "")
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            // What an identifier can hold (`²` is alphanumeric but cannot).
+            if unicode_ident::is_xid_continue(c) {
                 c
             } else {
                 '-'
@@ -32,7 +33,7 @@ fn sanitize(name: &str, case: impl Fn(&str) -> String) -> String {
         .collect();
     let cased = case(&cleaned);
     let cased = match cased.chars().next() {
-        Some(c) if c.is_alphabetic() || c == '_' => cased,
+        Some(c) if unicode_ident::is_xid_start(c) || c == '_' => cased,
         _ => format!("{}{cased}", case("x")),
     };
     if syn::parse_str::<syn::Ident>(&cased).is_ok() {
@@ -72,7 +73,7 @@ pub fn doc_text(text: &str) -> String {
             }
             '\n' | '\t' => out.push(c),
             c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
             {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
@@ -90,6 +91,14 @@ mod tests {
     fn doc_text_keeps_lines_and_escapes_controls() {
         assert_eq!(doc_text("a\r\nb\rc"), "a\nb\nc");
         assert_eq!(doc_text("x\u{202e}y\u{1b}z"), "x\\u{202e}y\\u{1b}z");
+    }
+
+    #[test]
+    fn names_are_always_identifiers() {
+        for name in ["x²", "½", "a b", "9lives", "", "--", "type"] {
+            let name = rust_name(name);
+            assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{name:?}");
+        }
     }
 
     #[test]

@@ -176,8 +176,13 @@ pub(crate) fn rewrite(doc: &mut Value, api: &Api) -> Result<(), String> {
         }
     }
     for (at, hint, side) in inline {
-        let pointer = at.strip_prefix('#').expect("roots start with #");
-        let schema = doc.pointer_mut(pointer).expect("the root exists");
+        let pointer = at.strip_prefix('#').unwrap_or(&at);
+        let Some(schema) = doc.pointer_mut(pointer) else {
+            return Err(format!(
+                "{at}: an inline schema behind a shared `$ref` the generator cannot place; \
+                 name it in `components.schemas` and refer to it"
+            ));
+        };
         rewrite_for(schema, side, &hint, &mut hoisted);
     }
     let schemas = component_schemas(doc)?;
@@ -223,7 +228,9 @@ fn hoist_operation_schemas(doc: &mut Value, api: &Api) -> Result<(), String> {
             let schemas = component_schemas(doc)?;
             if schemas.contains_key(name) {
                 return Err(format!(
-                    "{at}: the generator names this inline schema `{name}`, which                      `components.schemas` already has: name the inline schema in                      `components.schemas` yourself and refer to it"
+                    "{at}: the generator names this inline schema `{name}`, which \
+                     `components.schemas` already has: name the inline schema in \
+                     `components.schemas` yourself and refer to it"
                 ));
             }
             schemas.insert(name.clone(), taken);

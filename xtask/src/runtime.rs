@@ -32,7 +32,6 @@ pub const ITEMS: &[&str] = &[
     "Context",
     "Operation",
     "Status",
-    "Outgoing",
     "Response",
     "Result",
     "reexports",

@@ -331,6 +331,12 @@ fn default_base_url(doc: &Value) -> Result<String, String> {
     if url.contains(|c: char| c.is_whitespace() || c.is_control()) {
         return Err("`servers[0].url` contains white space or control characters".to_owned());
     }
+    if url.contains(['{', '}', '?', '#']) {
+        return Err(format!(
+            "`servers[0].url` is `{url}`: server variables, a query or a fragment are not \
+             supported in the production base URL (every default client would be refused)"
+        ));
+    }
     Ok(url.trim_end_matches('/').to_owned())
 }
 
@@ -633,6 +639,87 @@ mod tests {
     fn a_provider_with_an_underscore_gets_a_readable_name() {
         let spec = load_wired("demo.yaml", "{provider: acme_corp}").unwrap();
         assert_eq!(spec.api.wiring.provider_name, "Acme Corp");
+    }
+
+    #[test]
+    fn shared_and_wrapped_schemas_are_named_once() {
+        // A path-level inline enum shared by two methods, and a success
+        // body that is a lone `allOf` behind a shared `$ref` response.
+        let text = MINIMAL
+            .replace(
+                "  /things/{Sid}:\n    patch:\n",
+                "  /things/{Sid}:\n    parameters:\n      - {name: view, in: query, schema: {type: string, enum: [full, brief]}}\n    get:\n      operationId: GetThing\n      parameters:\n        - {name: Sid, in: path, required: true, schema: {type: string}}\n      responses:\n        \"200\": {$ref: '#/components/responses/Ok'}\n    patch:\n",
+            )
+            .replace(
+                "components:\n",
+                "components:\n  responses:\n    Ok:\n      description: OK\n      content:\n        application/json:\n          schema:\n            allOf: [{$ref: '#/components/schemas/Thing'}]\n            description: A thing.\n",
+            );
+        let spec = load_text(&text).unwrap();
+        let views: Vec<_> = spec
+            .api
+            .operations
+            .iter()
+            .flat_map(|operation| &operation.parameters)
+            .filter(|parameter| parameter.name == "view")
+            .map(|parameter| parameter.ty.clone())
+            .collect();
+        assert_eq!(views.len(), 2);
+        assert_eq!(views[0], views[1], "one type for a shared parameter");
+        let get = spec
+            .api
+            .operations
+            .iter()
+            .find(|o| o.id == "GetThing")
+            .unwrap();
+        assert_eq!(get.success_schema.as_deref(), Some("GetThingResponse"));
+        assert!(
+            spec.openapi
+                .components
+                .as_ref()
+                .unwrap()
+                .schemas
+                .contains_key("GetThingResponse")
+        );
+    }
+
+    #[test]
+    fn what_the_runtime_would_send_otherwise_is_refused() {
+        for (from, to, expected) in [
+            (
+                "\"200\":\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Thing\"}",
+                "\"200\":\n          description: OK\n          content:\n            application/json:\n              schema: {type: object, properties: {a: {type: string}}}\n        \"201\":\n          description: Created\n          content:\n            application/json:\n              schema: {type: object, properties: {b: {type: string}}}",
+                "its success responses have different bodies",
+            ),
+            (
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}",
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}\n        - {name: Other, in: path, required: true, schema: {type: string}}",
+                "path parameter `Other` is declared but the path",
+            ),
+            (
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}",
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}\n        - {name: tags, in: query, explode: false, schema: {type: array, items: {type: string}}}",
+                "asks for `explode: false`",
+            ),
+            (
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}",
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}\n        - {name: Accept, in: header, schema: {type: string}}",
+                "header parameter `Accept` is a header the client sets itself",
+            ),
+            (
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}",
+                "        - {name: Sid, in: path, required: true, schema: {type: string}}\n        - {name: X Tag, in: header, schema: {type: string}}",
+                "header parameter `X Tag` is not a valid header name",
+            ),
+            (
+                "servers: [{url: \"https://api.example.com/\"}]",
+                "servers: [{url: \"https://{region}.example.com/\"}]",
+                "server variables, a query or a fragment are not supported",
+            ),
+        ] {
+            assert!(MINIMAL.contains(from), "{from}");
+            let error = refused(&MINIMAL.replace(from, to));
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
     }
 
     #[test]

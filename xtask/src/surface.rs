@@ -183,13 +183,17 @@ fn present_nulls(item: &mut ItemStruct, runtime: &Ident) {
 
 /// The checks of one value (`value`, of type `&ty`) against `schema`: a
 /// parameter's, emitted into its operation's method.
-pub fn value_checks(schema: &Value, ty: &Type, owner: &str) -> Result<TokenStream, String> {
+pub fn value_checks(
+    doc: &Value,
+    schema: &Value,
+    ty: &Type,
+    owner: &str,
+) -> Result<TokenStream, String> {
     let runtime = Ident::new(RUNTIME, Span::call_site());
     let structs = BTreeMap::new();
     let newtypes = BTreeMap::new();
-    let doc = Value::Null;
     let mut checks = Checks {
-        doc: &doc,
+        doc,
         runtime: &runtime,
         structs: &structs,
         newtypes: &newtypes,

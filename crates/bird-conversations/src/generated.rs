@@ -1783,16 +1783,16 @@ impl Client {
         let body: &types::ConversationUpdate = ::std::borrow::Borrow::borrow(&body);
         ::interlocutor_runtime::Validate::validate(body)
             .map_err(|invalid| self.context.invalid(invalid))?;
-        let request = ::interlocutor_runtime::Outgoing::new(
+        let request = self
+            .context
+            .outgoing(
                 ::interlocutor_runtime::reexports::reqwest::Method::PATCH,
                 &self.base_url,
             )
             .path("/workspaces/")
-            .segment("workspaceId", &workspace_id)
-            .map_err(|invalid| self.context.invalid(invalid))?
+            .segment_value("workspaceId", &workspace_id)?
             .path("/conversations/")
-            .segment("conversationId", &conversation_id)
-            .map_err(|invalid| self.context.invalid(invalid))?
+            .segment_value("conversationId", &conversation_id)?
             .json(body)?;
         self.context
             .call::<

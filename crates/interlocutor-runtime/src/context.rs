@@ -108,6 +108,7 @@ impl Operation {
 /// `reqwest::Request` for each attempt, so a retry needs no copy of the
 /// first one and the body is serialised once.
 pub struct Outgoing {
+    provider: &'static str,
     method: Method,
     url: String,
     has_query: bool,
@@ -117,11 +118,13 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// A request to the client's base URL; [`Outgoing::path`] and
-    /// [`Outgoing::segment`] add the path after it.
+    /// [`Outgoing::segment`] add the path after it. (Generated code makes
+    /// one with [`Context::outgoing`], so its errors name the provider.)
     pub fn new(method: Method, base_url: &str) -> Self {
         let mut url = String::with_capacity(base_url.len() + 96);
         url.push_str(base_url);
         Self {
+            provider: "the provider",
             method,
             url,
             has_query: false,
@@ -143,10 +146,35 @@ impl Outgoing {
         mut self,
         name: &'static str,
         value: &(impl fmt::Display + ?Sized),
-    ) -> Result<Self, crate::Invalid> {
-        crate::path::push_segment(&mut self.url, value)
-            .map_err(|problem| crate::Invalid::new(&crate::Field::Root.property(name), problem))?;
-        Ok(self)
+    ) -> Result<Self, Error> {
+        match crate::path::push_segment(&mut self.url, value) {
+            Ok(()) => Ok(self),
+            Err(problem) => Err(self.invalid(name, problem)),
+        }
+    }
+
+    /// Appends a path parameter of a typed value (a timestamp, an id, an
+    /// enum) as it goes on the wire (`2024-05-06T05:08:09Z`, not its
+    /// `Display`), percent-encoded as one segment.
+    pub fn segment_value<T: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
+        let texts = self.scalar_texts(name, value)?;
+        match texts.as_slice() {
+            [text] => self.segment(name, text.as_str()),
+            _ => Err(self.invalid(name, "is not one value a path segment can carry")),
+        }
+    }
+
+    /// A value refused, with the field and this request's provider.
+    fn invalid(&self, name: &'static str, problem: &'static str) -> Error {
+        Error::from(crate::Invalid::new(
+            &crate::Field::Root.property(name),
+            problem,
+        ))
+        .for_provider(self.provider)
     }
 
     /// Adds a query parameter: a scalar as its text, an array as the key
@@ -156,7 +184,7 @@ impl Outgoing {
         name: &'static str,
         value: &T,
     ) -> Result<Self, Error> {
-        for text in scalar_texts(name, value)? {
+        for text in self.scalar_texts(name, value)? {
             self.url.push(if self.has_query { '&' } else { '?' });
             self.has_query = true;
             self.url
@@ -175,14 +203,11 @@ impl Outgoing {
         name: &'static str,
         value: &T,
     ) -> Result<Self, Error> {
-        let header = header_name(name)?;
-        for text in scalar_texts(name, value)? {
-            let value = HeaderValue::try_from(text).map_err(|_| {
-                Error::from(crate::Invalid::new(
-                    &crate::Field::Root.property(name),
-                    "has characters an HTTP header cannot carry",
-                ))
-            })?;
+        let header = header_name(name).map_err(|error| error.for_provider(self.provider))?;
+        for text in self.scalar_texts(name, value)? {
+            let Ok(value) = HeaderValue::try_from(text) else {
+                return Err(self.invalid(name, "has characters an HTTP header cannot carry"));
+            };
             self.headers.push((header.clone(), value));
         }
         Ok(self)
@@ -192,6 +217,7 @@ impl Outgoing {
     pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(body).map_err(|error| {
             Error::conversion(format_args!("the JSON body cannot be encoded: {error}"))
+                .for_provider(self.provider)
         })?;
         self.body = Some(("application/json", Bytes::from(bytes)));
         Ok(self)
@@ -203,6 +229,7 @@ impl Outgoing {
     pub fn form<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let text = serde_html_form::to_string(body).map_err(|error| {
             Error::conversion(format_args!("the form body cannot be encoded: {error}"))
+                .for_provider(self.provider)
         })?;
         self.body = Some(("application/x-www-form-urlencoded", Bytes::from(text)));
         Ok(self)
@@ -215,32 +242,36 @@ fn header_name(name: &str) -> Result<HeaderName, Error> {
         .map_err(|_| Error::conversion(format_args!("`{name}` is not a valid header name")))
 }
 
-/// A parameter's value as the texts it is sent as.
-fn scalar_texts<T: serde::Serialize + ?Sized>(
-    name: &'static str,
-    value: &T,
-) -> Result<Vec<String>, Error> {
-    use serde_json::Value;
-    let scalar = |value: Value| match value {
-        Value::String(text) => Ok(text),
-        Value::Number(number) => Ok(number.to_string()),
-        Value::Bool(flag) => Ok(flag.to_string()),
-        _ => Err(Error::from(crate::Invalid::new(
-            &crate::Field::Root.property(name),
-            "is not a value a parameter can carry (a string, number or boolean)",
-        ))),
-    };
-    match serde_json::to_value(value) {
-        Ok(Value::Null) => Ok(Vec::new()),
-        Ok(Value::Array(items)) => items
-            .into_iter()
-            .filter(|item| !item.is_null())
-            .map(scalar)
-            .collect(),
-        Ok(other) => scalar(other).map(|text| vec![text]),
-        Err(error) => Err(Error::conversion(format_args!(
-            "`{name}` cannot be encoded: {error}"
-        ))),
+impl Outgoing {
+    /// A parameter's value as the texts it is sent as.
+    fn scalar_texts<T: serde::Serialize + ?Sized>(
+        &self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Vec<String>, Error> {
+        use serde_json::Value;
+        let scalar = |value: Value| match value {
+            Value::String(text) => Ok(text),
+            Value::Number(number) => Ok(number.to_string()),
+            Value::Bool(flag) => Ok(flag.to_string()),
+            _ => Err(self.invalid(
+                name,
+                "is not a value a parameter can carry (a string, number or boolean)",
+            )),
+        };
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => Ok(Vec::new()),
+            Ok(Value::Array(items)) => items
+                .into_iter()
+                .filter(|item| !item.is_null())
+                .map(scalar)
+                .collect(),
+            Ok(other) => scalar(other).map(|text| vec![text]),
+            Err(error) => Err(Error::conversion(format_args!(
+                "`{name}` cannot be encoded: {error}"
+            ))
+            .for_provider(self.provider)),
+        }
     }
 }
 
@@ -256,6 +287,15 @@ fn decode_nothing(_: &[u8]) -> serde_json::Result<()> {
 }
 
 impl Context {
+    /// A request to `base_url` for this client, whose errors name its
+    /// provider.
+    pub fn outgoing(&self, method: Method, base_url: &str) -> Outgoing {
+        Outgoing {
+            provider: self.provider,
+            ..Outgoing::new(method, base_url)
+        }
+    }
+
     /// A value a generated method refused before sending: the field at
     /// fault, attributed to this client's provider.
     pub fn invalid(&self, invalid: crate::Invalid) -> Error {
@@ -512,7 +552,8 @@ impl Context {
 fn error_body<E: ProviderError>(raw: &[u8]) -> Option<E> {
     let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
     let object = value.as_object()?;
-    if !E::FIELDS.iter().any(|field| object.contains_key(*field)) {
+    // An error schema without named properties (free-form) takes any object.
+    if !E::FIELDS.is_empty() && !E::FIELDS.iter().any(|field| object.contains_key(*field)) {
         return None;
     }
     E::deserialize(&value).ok()
@@ -612,6 +653,27 @@ mod tests {
         };
         assert_eq!(NARROW.documents(201), Documented::Not);
         assert_eq!(NARROW.documents(401), Documented::Not);
+    }
+
+    #[test]
+    fn typed_path_parameters_go_as_they_do_on_the_wire() {
+        use chrono::TimeZone as _;
+        let at = chrono::Utc.with_ymd_and_hms(2024, 5, 6, 5, 8, 9).unwrap();
+        let request = Outgoing::new(Method::GET, "https://api.example.com")
+            .path("/days/")
+            .segment_value("day", &at)
+            .unwrap();
+        // RFC 3339, as serde writes it: not `Display`'s `2024-05-06 05:08:09 UTC`.
+        assert_eq!(
+            request.url,
+            "https://api.example.com/days/2024-05-06T05%3A08%3A09Z"
+        );
+        let refused = Outgoing::new(Method::GET, "https://api.example.com")
+            .path("/x/")
+            .segment("id", "..")
+            .err()
+            .unwrap();
+        assert_eq!(refused.field(), Some("id"));
     }
 
     #[test]

@@ -422,10 +422,16 @@ impl Error {
     /// headers are kept, and calling again is safe (the operations set
     /// values).
     pub(crate) fn broken_body(received: Received<'_>, error: reqwest::Error) -> Self {
+        // reqwest's message names the URL, which holds the request's ids.
+        let error = error.without_url();
         Error::from(
             Details {
                 message: Some(crate::error_chain(&error)),
-                transport_failure: Some("the response broke off"),
+                transport_failure: Some(if error.is_timeout() {
+                    "timed out while the response was read"
+                } else {
+                    "the response broke off"
+                }),
                 retryable: true,
                 ..Self::from_response(ErrorKind::Transport, received)
             }
@@ -435,10 +441,17 @@ impl Error {
 
     /// No response at all.
     pub(crate) fn transport(provider: &'static str, error: reqwest::Error) -> Self {
+        // reqwest's message names the URL, which holds the request's ids.
+        let error = error.without_url();
         Error::from(
             Details {
                 provider: Some(provider),
-                retryable: error.is_connect() || error.is_timeout(),
+                // The same answer as for a body that breaks off after the
+                // status: calling again is safe (the operations set values).
+                retryable: error.is_connect()
+                    || error.is_timeout()
+                    || error.is_body()
+                    || error.is_decode(),
                 message: Some(crate::error_chain(&error)),
                 transport_failure: Some(if error.is_timeout() {
                     "timed out"
@@ -559,10 +572,18 @@ fn json_start(value: &serde_json::Value, limit: usize) -> String {
     String::from_utf8_lossy(&out.0).into_owned()
 }
 
+/// A provider's code for display: bounded, whatever the server sent.
+fn code_text(code: &ErrorCode) -> String {
+    match code {
+        ErrorCode::Number(code) => code.to_string(),
+        ErrorCode::Text(code) => excerpt(code, 100),
+    }
+}
+
 /// Characters that change what a terminal or a text view shows.
 fn is_unsafe_for_terminals(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The longest `Display`: a provider's message or Bird's `details` can be
@@ -574,7 +595,17 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut full = String::new();
         self.render(&mut full)?;
-        f.write_str(&excerpt(&full, DISPLAY_LIMIT))
+        // The request id, which users quote to support, is never cut off.
+        let id = self
+            .0
+            .request_id
+            .as_deref()
+            .map(|id| format!(" [request {}]", excerpt(id, 100)))
+            .unwrap_or_default();
+        // One character kept for the `…` of a cut.
+        let room = DISPLAY_LIMIT.saturating_sub(id.chars().count() + 1);
+        f.write_str(&excerpt(&full, room))?;
+        f.write_str(&id)
     }
 }
 
@@ -591,7 +622,7 @@ impl Error {
             ErrorKind::Api => {
                 write!(f, "{provider} error")?;
                 if let Some(code) = &this.code {
-                    write!(f, " {code}")?;
+                    write!(f, " {}", code_text(code))?;
                 }
                 write!(f, "{status}")?;
                 if let Some(message) = &this.message {
@@ -657,9 +688,6 @@ impl Error {
                 }
             }
         }
-        if let Some(id) = &this.request_id {
-            write!(f, " [request {}]", excerpt(id, 100))?;
-        }
         Ok(())
     }
 }
@@ -680,7 +708,7 @@ impl fmt::Debug for Error {
                 .field("kind", &this.kind)
                 .field("provider", &this.provider)
                 .field("status", &this.status)
-                .field("code", &this.code)
+                .field("code", &this.code.as_ref().map(code_text))
                 .field(
                     "message",
                     &this

@@ -836,16 +836,16 @@ impl Client {
         );
         ::interlocutor_runtime::Validate::validate(body)
             .map_err(|invalid| self.context.invalid(invalid))?;
-        let request = ::interlocutor_runtime::Outgoing::new(
+        let request = self
+            .context
+            .outgoing(
                 ::interlocutor_runtime::reexports::reqwest::Method::POST,
                 &self.base_url,
             )
             .path("/v1/Users/")
-            .segment("UserSid", &user_sid)
-            .map_err(|invalid| self.context.invalid(invalid))?
+            .segment("UserSid", &user_sid)?
             .path("/Conversations/")
-            .segment("ConversationSid", &conversation_sid)
-            .map_err(|invalid| self.context.invalid(invalid))?
+            .segment("ConversationSid", &conversation_sid)?
             .form(body)?;
         self.context
             .call::<

@@ -1603,13 +1603,14 @@ impl Client {
         let body: &types::ConversationPatch = ::std::borrow::Borrow::borrow(&body);
         ::interlocutor_runtime::Validate::validate(body)
             .map_err(|invalid| self.context.invalid(invalid))?;
-        let request = ::interlocutor_runtime::Outgoing::new(
+        let request = self
+            .context
+            .outgoing(
                 ::interlocutor_runtime::reexports::reqwest::Method::PATCH,
                 &self.base_url,
             )
             .path("/v2/Conversations/")
-            .segment("Sid", &sid)
-            .map_err(|invalid| self.context.invalid(invalid))?
+            .segment("Sid", &sid)?
             .json(body)?;
         self.context
             .call::<
