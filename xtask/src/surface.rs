@@ -1320,7 +1320,7 @@ paths:
             "body: impl ::std::borrow::Borrow<types::Patch>",
             "::interlocutor_runtime::Response<()>",
             "pub async fn update_thing(",
-            "::interlocutor_runtime::Outgoing::new(",
+            "self.context.outgoing(",
             "self.context.call_without_body::<types::Error>(&self.http,&OPERATION,request)",
             "let id: ::uuid::Uuid = ::interlocutor_runtime::path_param(\"id\", &id)",
         ] {
