@@ -98,17 +98,17 @@ use interlocutor_runtime::testing::{ScriptedResponse, TestTransport};
 use interlocutor_runtime::ErrorKind;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> interlocutor_runtime::Result<()> {
     let transport = TestTransport::new();
     transport.push(ScriptedResponse::text(204, ""));
     transport.push(ScriptedResponse::json(404, &serde_json::json!({"message": "gone"})));
     let credentials = interlocutor_runtime::Credentials::token("key", "access key").unwrap();
     let client = Client::builder(credentials).transport(transport.clone()).build().unwrap();
 
+    // An API without an error body still returns the one error: `?` works.
     client
         .put_thing("TH1", Some(50), "a b&c", Some(types::PutThingMode::Fast), Some("tag"), types::PutThingBody::Name("x".into()))
-        .await
-        .unwrap();
+        .await?;
     let request = &transport.requests()[0];
     println!("{} {}?{}", request.method, request.path, request.query.as_deref().unwrap_or_default());
     println!("x-tag: {}", request.header("x-tag").unwrap());
@@ -131,6 +131,7 @@ async fn main() {
         println!("refused `{}`: {refused}", refused.field().unwrap());
     }
     println!("requests sent: {}", transport.requests().len());
+    Ok(())
 }
 "#;
 

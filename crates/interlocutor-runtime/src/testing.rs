@@ -303,3 +303,22 @@ impl fmt::Debug for RecordedRequest {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_request_prints_bounded_and_redacted() {
+        let recorded = RecordedRequest {
+            method: "PATCH".to_owned(),
+            path: "/v2/Conversations/conv_1".to_owned(),
+            query: None,
+            headers: vec![("authorization".to_owned(), "Basic c2VjcmV0".to_owned())],
+            body: vec![b'x'; 10 * 1024 * 1024],
+        };
+        let shown = format!("{recorded:?}");
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        assert!(!shown.contains("c2VjcmV0"), "{shown}");
+    }
+}
