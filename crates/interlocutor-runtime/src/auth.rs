@@ -59,11 +59,11 @@ impl Credentials {
     ) -> Result<Self, CredentialError> {
         let username = username.into();
         let password = password.into();
-        check_visible(&username, username_label)?;
+        CredentialError::check(&username, username_label)?;
         if username.contains(':') {
             return Err(CredentialError::new(username_label, "contains `:`"));
         }
-        check_visible(&password, password_label)?;
+        CredentialError::check(&password, password_label)?;
         Ok(Self {
             kind: CredentialKind::Basic { username, password },
         })
@@ -73,7 +73,7 @@ impl Credentials {
     /// `label` names the value in error messages (e.g. `"access key"`).
     pub fn token(token: impl Into<String>, label: &'static str) -> Result<Self, CredentialError> {
         let token = token.into();
-        check_visible(&token, label)?;
+        CredentialError::check(&token, label)?;
         Ok(Self {
             kind: CredentialKind::Token { token },
         })
@@ -151,12 +151,6 @@ impl fmt::Debug for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("** redacted **")
     }
-}
-
-/// Refuses values that would corrupt a header or are almost surely a
-/// copy-paste accident: empty, whitespace, control or non-ASCII characters.
-fn check_visible(value: &str, label: &'static str) -> Result<(), CredentialError> {
-    CredentialError::check(value, label)
 }
 
 impl CredentialError {

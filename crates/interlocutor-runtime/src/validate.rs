@@ -284,29 +284,11 @@ pub mod check {
         max: Option<(i128, bool)>,
         at: &Field<'_>,
     ) -> Result<(), Invalid> {
-        if let Some((min, exclusive)) = min {
-            let below = if exclusive { value <= min } else { value < min };
-            if below {
-                let relation = if exclusive {
-                    "greater than"
-                } else {
-                    "at least"
-                };
-                return Err(Invalid::new(at, format!("must be {relation} {min}")));
-            }
-        }
-        if let Some((max, exclusive)) = max {
-            let above = if exclusive { value >= max } else { value > max };
-            if above {
-                let relation = if exclusive { "less than" } else { "at most" };
-                return Err(Invalid::new(at, format!("must be {relation} {max}")));
-            }
-        }
-        Ok(())
+        bounds(value, min, max, at)
     }
 
-    /// `minimum` / `maximum` and their exclusive forms, compared as `f64`
-    /// (exact for every integer a JSON number can carry without loss).
+    /// `minimum` / `maximum` and their exclusive forms of a floating-point
+    /// number (integers go through [`int_range`], compared exactly).
     pub fn range(
         value: f64,
         min: Option<(f64, bool)>,
@@ -317,6 +299,16 @@ pub mod check {
             // JSON has no NaN: serde_json would send `null`.
             return Err(Invalid::new(at, "is NaN, which JSON cannot carry"));
         }
+        bounds(value, min, max, at)
+    }
+
+    /// The bound checks `range` and `int_range` share.
+    fn bounds<T: PartialOrd + std::fmt::Display>(
+        value: T,
+        min: Option<(T, bool)>,
+        max: Option<(T, bool)>,
+        at: &Field<'_>,
+    ) -> Result<(), Invalid> {
         if let Some((min, exclusive)) = min {
             let below = if exclusive { value <= min } else { value < min };
             if below {
