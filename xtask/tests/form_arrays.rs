@@ -62,33 +62,7 @@ async fn main() {
 
 #[test]
 fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
-    let root = workspace_root();
-    let scratch = tempfile::tempdir().unwrap();
-    let work = scratch.path();
-    std::fs::create_dir_all(work.join("specs")).unwrap();
-    std::fs::copy(
-        root.join("xtask/tests/fixtures/form-arrays.yaml"),
-        work.join("specs/fixture-form-arrays.yaml"),
-    )
-    .unwrap();
-    copy_dir(
-        &root.join("crates/interlocutor-runtime"),
-        &work.join("crates/interlocutor-runtime"),
-    );
-    scratch_manifest(work, r#"["crates/*", "program"]"#);
-    succeeded(&xtask(work, &["generate"]));
-
-    std::fs::create_dir_all(work.join("program/src")).unwrap();
-    std::fs::write(
-        work.join("program/Cargo.toml"),
-        "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
-         interlocutor-fixture-form-arrays = { path = \"../crates/fixture-form-arrays\" }\n\
-         interlocutor-runtime = { workspace = true, features = [\"testing\"] }\n\
-         serde_json.workspace = true\ntokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
-    )
-    .unwrap();
-    std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
-    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
+    let output = run_fixture("form-arrays", PROGRAM);
     insta::assert_snapshot!(output);
 }
 
@@ -141,33 +115,7 @@ async fn main() -> interlocutor_runtime::Result<()> {
 /// error body.
 #[test]
 fn query_and_header_parameters_are_checked_and_sent() {
-    let root = workspace_root();
-    let scratch = tempfile::tempdir().unwrap();
-    let work = scratch.path();
-    std::fs::create_dir_all(work.join("specs")).unwrap();
-    std::fs::copy(
-        root.join("xtask/tests/fixtures/parameters.yaml"),
-        work.join("specs/fixture-parameters.yaml"),
-    )
-    .unwrap();
-    copy_dir(
-        &root.join("crates/interlocutor-runtime"),
-        &work.join("crates/interlocutor-runtime"),
-    );
-    scratch_manifest(work, r#"["crates/*", "program"]"#);
-    succeeded(&xtask(work, &["generate"]));
-
-    std::fs::create_dir_all(work.join("program/src")).unwrap();
-    std::fs::write(
-        work.join("program/Cargo.toml"),
-        "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
-         interlocutor-fixture-parameters = { path = \"../crates/fixture-parameters\" }\n\
-         interlocutor-runtime = { workspace = true, features = [\"testing\"] }\n\
-         serde_json.workspace = true\ntokio = { workspace = true, features = [\"macros\", \"rt\"] }\n",
-    )
-    .unwrap();
-    std::fs::write(work.join("program/src/main.rs"), PARAMETERS_PROGRAM).unwrap();
-    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
+    let output = run_fixture("parameters", PARAMETERS_PROGRAM);
     insta::assert_snapshot!(output);
 }
 
@@ -193,4 +141,40 @@ fn a_one_of_body_with_constraints_is_refused() {
         "{errors}"
     );
     assert!(!work.join("crates").exists());
+}
+
+/// Generates `xtask/tests/fixtures/<fixture>.yaml` into a scratch workspace
+/// and runs `program` against the crate, through the `TestTransport`;
+/// returns what it printed.
+fn run_fixture(fixture: &str, program: &str) -> String {
+    let root = workspace_root();
+    let scratch = tempfile::tempdir().unwrap();
+    let work = scratch.path();
+    std::fs::create_dir_all(work.join("specs")).unwrap();
+    std::fs::copy(
+        root.join(format!("xtask/tests/fixtures/{fixture}.yaml")),
+        work.join(format!("specs/fixture-{fixture}.yaml")),
+    )
+    .unwrap();
+    copy_dir(
+        &root.join("crates/interlocutor-runtime"),
+        &work.join("crates/interlocutor-runtime"),
+    );
+    scratch_manifest(work, r#"["crates/*", "program"]"#);
+    succeeded(&xtask(work, &["generate"]));
+
+    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    std::fs::write(
+        work.join("program/Cargo.toml"),
+        format!(
+            "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\ninterlocutor-fixture-{fixture} = {{ path = \"../crates/fixture-{fixture}\" }}\n\
+             interlocutor-runtime = {{ workspace = true, features = [\"testing\"] }}\n\
+             serde_json.workspace = true\n\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt\"] }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(work.join("program/src/main.rs"), program).unwrap();
+    succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]))
 }
