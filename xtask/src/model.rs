@@ -2,7 +2,7 @@
 //!
 //! Every emitter reads this and nothing else about operations: the client
 //! methods (`client.rs`), the rewrite that gives inline schemas the names
-//! chosen here (`spec::rewrite`), the facade's wiring (`facade.rs`). Schemas
+//! chosen here (`rewrite.rs`), the facade's wiring (`facade.rs`). Schemas
 //! stay as written (references followed, `allOf` folded in), because the
 //! request checks are made from their constraints.
 
@@ -295,7 +295,7 @@ fn lower_operation(
         .ok_or("every operation needs an `operationId` (it names the method)")?
         .to_owned();
     let method_name = rust_name(&id);
-    if RESERVED_METHODS.contains(&method_name.as_str()) || method_name.starts_with("raw_") {
+    if RESERVED_METHODS.contains(&method_name.as_str()) {
         return Err(format!(
             "`operationId: {id}` becomes the method `{method_name}`, which the client already \
              has or reserves: rename the operation"

@@ -727,7 +727,7 @@ mod tests {
         for (id, expected) in [
             ("builder", "becomes the method `builder`"),
             ("New", "becomes the method `new`"),
-            ("raw_update", "becomes the method `raw_update`"),
+            ("Clone", "becomes the method `clone`"),
         ] {
             let error = refused(
                 &MINIMAL.replace("operationId: UpdateThing", &format!("operationId: {id}")),
