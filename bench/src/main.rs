@@ -32,9 +32,12 @@ const SEQUENTIAL: usize = 4_000;
 const BLOCK: usize = 100;
 /// Concurrent tasks, and calls each makes, in one throughput run.
 const TASKS: usize = 64;
-const CALLS_PER_TASK: usize = 300;
-/// Throughput runs per side, alternated.
-const RUNS: usize = 5;
+const CALLS_PER_TASK: usize = 150;
+/// Throughput runs per side. Each run measures both sides back to back
+/// (which goes first alternates) and the report takes the median of the
+/// per-run ratios, so a slow spell of the machine lands on both sides of
+/// one ratio instead of on one side of the medians.
+const RUNS: usize = 11;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,7 +61,8 @@ fn main() {
     );
     println!(
         "sequential: {SEQUENTIAL} calls per side in alternating blocks of {BLOCK}; \
-         throughput: {TASKS} tasks x {CALLS_PER_TASK} calls, {RUNS} runs per side, alternated\n"
+         throughput: {TASKS} tasks x {CALLS_PER_TASK} calls, {RUNS} paired runs \
+         (ratio: median of the per-run ratios)\n"
     );
     // Both of tokio's schedulers: a client's overhead shows differently
     // when its futures move between threads and when they never do.
@@ -100,8 +104,9 @@ struct Report {
     name: &'static str,
     median: (f64, f64),
     p99: (f64, f64),
-    throughput: (f64, f64),
-    cpu: (f64, f64),
+    /// Ours, hand-written, and the median of the per-run ratios.
+    throughput: (f64, f64, f64),
+    cpu: (f64, f64, f64),
 }
 
 impl std::fmt::Display for Report {
@@ -109,14 +114,17 @@ impl std::fmt::Display for Report {
         let cell = |(ours, hand): (f64, f64), digits: usize| {
             format!("{ours:.digits$} / {hand:.digits$} ({:.3})", ours / hand)
         };
+        let paired = |(ours, hand, ratio): (f64, f64, f64), digits: usize| {
+            format!("{ours:.digits$} / {hand:.digits$} ({ratio:.3})")
+        };
         write!(
             f,
             "{:<26} {:>21} {:>21} {:>23} {:>21}",
             self.name,
             cell(self.median, 1),
             cell(self.p99, 1),
-            cell(self.throughput, 0),
-            cell(self.cpu, 1),
+            paired(self.throughput, 0),
+            paired(self.cpu, 1),
         )
     }
 }
@@ -138,24 +146,23 @@ async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report
             }
         }
     }
-    let ours_side_fn = ours_side;
-    let mut throughput = (Vec::new(), Vec::new());
-    let mut cpu = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        for ours_side in [true, false] {
-            let side = if ours_side {
-                Arc::clone(&ours_side_fn)
-            } else {
-                Arc::clone(&hand_side)
-            };
-            let (rate, cpu_per_request) = concurrent(side).await;
-            let (rates, cpus) = if ours_side {
-                (&mut throughput.0, &mut cpu.0)
-            } else {
-                (&mut throughput.1, &mut cpu.1)
-            };
-            rates.push(rate);
-            cpus.push(cpu_per_request);
+    let mut throughput = (Vec::new(), Vec::new(), Vec::new());
+    let mut cpu = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..RUNS {
+        let (ours, hand) = if run % 2 == 0 {
+            let ours = concurrent(Arc::clone(&ours_side)).await;
+            (ours, concurrent(Arc::clone(&hand_side)).await)
+        } else {
+            let hand = concurrent(Arc::clone(&hand_side)).await;
+            (concurrent(Arc::clone(&ours_side)).await, hand)
+        };
+        for (figures, ours, hand) in [
+            (&mut throughput, ours.0, hand.0),
+            (&mut cpu, ours.1, hand.1),
+        ] {
+            figures.0.push(ours);
+            figures.1.push(hand);
+            figures.2.push(ours / hand);
         }
     }
     Report {
@@ -168,8 +175,12 @@ async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report
             micros(percentile(&mut ours, 0.99)),
             micros(percentile(&mut hand, 0.99)),
         ),
-        throughput: (median(throughput.0), median(throughput.1)),
-        cpu: (median(cpu.0), median(cpu.1)),
+        throughput: (
+            median(throughput.0),
+            median(throughput.1),
+            median(throughput.2),
+        ),
+        cpu: (median(cpu.0), median(cpu.1), median(cpu.2)),
     }
 }
 
