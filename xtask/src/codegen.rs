@@ -150,6 +150,7 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
         .map_err(|error| format!("{shown}: {error}"))?;
     let errors = crate::client::error_impls(&spec.api);
     let client = client_definition(spec, crate_name);
+    let webhooks = crate::webhooks::module(&spec.api);
     let tokens = quote::quote! {
         /// Types used as operation parameters and responses.
         #[allow(clippy::all)]
@@ -159,6 +160,7 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
         #client
         #operations
         #errors
+        #webhooks
     };
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: internal error: the generated code does not parse: {error}")

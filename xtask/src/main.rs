@@ -25,6 +25,7 @@ mod rewrite;
 mod runtime;
 mod spec;
 mod surface;
+mod webhooks;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>

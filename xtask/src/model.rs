@@ -6,6 +6,8 @@
 //! stay as written (references followed, `allOf` folded in), because the
 //! request checks are made from their constraints.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::Value;
 
 use crate::names::{pascal, rust_name, type_name};
@@ -22,6 +24,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The one error body of every error response, if the spec has one.
     pub error: Option<ErrorBody>,
+    /// The requests the API sends to its users (`callbacks`), if any.
+    pub events: Option<Events>,
 }
 
 impl Api {
@@ -70,6 +74,36 @@ pub struct Operation {
     /// Inline schemas to move into components before typify runs, so the
     /// client can name their types: (pointer in the document, component).
     pub hoists: Vec<(String, String)>,
+    /// The requests this operation documents the API sending back.
+    pub callbacks: Vec<Callback>,
+}
+
+/// One request the API sends to its users: an entry of an operation's
+/// `callbacks` (a webhook event).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callback {
+    /// The callback's key, as written (`conversationUpdated`).
+    pub name: String,
+    /// Its variant of the `Event` enum.
+    pub variant: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub media: Media,
+    /// The component its body's type is generated from.
+    pub component: String,
+    /// The schema as written, `allOf` folded in.
+    pub schema: Value,
+}
+
+/// Every callback of an API, and how a body tells which one it is.
+pub struct Events {
+    pub media: Media,
+    /// The top-level property whose value names the event (`event`,
+    /// `EventType`): one property every callback's body requires with one
+    /// `enum` value of its own. `None` for a single callback.
+    pub tag: Option<String>,
+    /// With the value of `tag` that picks each one.
+    pub callbacks: Vec<(Callback, Option<String>)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -240,6 +274,7 @@ pub fn lower(
             ));
         }
     }
+    let events = events(doc, &operations)?;
     Ok(Api {
         description: doc["info"]["description"].as_str().map(str::to_owned),
         title,
@@ -248,7 +283,129 @@ pub fn lower(
         wiring,
         operations,
         error,
+        events,
     })
+}
+
+/// The API's callbacks, one per name, and the property that tells them
+/// apart.
+fn events(doc: &Value, operations: &[Operation]) -> Result<Option<Events>, String> {
+    let mut callbacks: Vec<Callback> = Vec::new();
+    for operation in operations {
+        for callback in &operation.callbacks {
+            match callbacks.iter().find(|known| known.name == callback.name) {
+                Some(known) if known.component == callback.component => {}
+                Some(_) => {
+                    return Err(format!(
+                        "two operations document a callback `{}` with different bodies: name                          them apart",
+                        callback.name
+                    ));
+                }
+                None => callbacks.push(callback.clone()),
+            }
+        }
+    }
+    callbacks.sort_by(|a, b| a.variant.cmp(&b.variant));
+    for pair in callbacks.windows(2) {
+        if pair[0].variant == pair[1].variant {
+            return Err(format!(
+                "the callbacks `{}` and `{}` both become the event `{}`: rename one",
+                pair[0].name, pair[1].name, pair[0].variant
+            ));
+        }
+    }
+    let Some(first) = callbacks.first() else {
+        return Ok(None);
+    };
+    let media = first.media;
+    if let Some(other) = callbacks.iter().find(|callback| callback.media != media) {
+        return Err(format!(
+            "the callbacks `{}` and `{}` are sent in different media types: one decoder reads              every event of an API, so they must share JSON or form",
+            first.name, other.name
+        ));
+    }
+    if callbacks.len() == 1 {
+        let only = callbacks.remove(0);
+        return Ok(Some(Events {
+            media,
+            tag: None,
+            callbacks: vec![(only, None)],
+        }));
+    }
+    // The properties each body requires with exactly one string value.
+    let constants: Vec<BTreeMap<String, String>> = callbacks
+        .iter()
+        .map(|callback| single_values(doc, &callback.schema))
+        .collect();
+    let tags: Vec<&String> = constants[0]
+        .keys()
+        .filter(|property| {
+            let values: BTreeSet<Option<&String>> = constants
+                .iter()
+                .map(|constants| constants.get(*property))
+                .collect();
+            values.len() == callbacks.len() && !values.contains(&None)
+        })
+        .collect();
+    let tag = match tags.as_slice() {
+        [tag] => (*tag).clone(),
+        [] => {
+            return Err(format!(
+                "the callbacks ({}) share one URL, and nothing in their bodies tells them apart:                  give each body the same required property with one `enum` value of its own \
+                 (the event's name)",
+                callbacks
+                    .iter()
+                    .map(|callback| format!("`{}`", callback.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        several => {
+            return Err(format!(
+                "the callbacks' bodies are told apart by several properties ({}): keep one",
+                several
+                    .iter()
+                    .map(|tag| format!("`{tag}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    };
+    let callbacks = callbacks
+        .into_iter()
+        .zip(constants)
+        .map(|(callback, constants)| {
+            let value = constants.get(&tag).cloned();
+            (callback, value)
+        })
+        .collect();
+    Ok(Some(Events {
+        media,
+        tag: Some(tag),
+        callbacks,
+    }))
+}
+
+/// The required properties of `schema` whose schema allows exactly one
+/// string: `event: {type: string, enum: [conversation.updated]}`.
+fn single_values(doc: &Value, schema: &Value) -> BTreeMap<String, String> {
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = BTreeMap::new();
+    if let Some(properties) = schema["properties"].as_object() {
+        for (name, property) in properties {
+            if !required.contains(name.as_str()) {
+                continue;
+            }
+            let property = merged(doc, property, 0);
+            if let Some([Value::String(value)]) = property["enum"].as_array().map(Vec::as_slice) {
+                out.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Names for the inline schemas moved into `components.schemas`: one per
@@ -432,57 +589,38 @@ fn lower_operation(
     let body = match operation.get("requestBody") {
         None => None,
         Some(body) => {
-            let body_at = match body.get("$ref").and_then(Value::as_str) {
-                Some(reference) => reference.to_owned(),
-                None => format!("{at}/requestBody"),
-            };
-            let body = resolve(doc, body);
-            let content = body["content"]
-                .as_object()
-                .ok_or("`requestBody` has no content")?;
-            let (media_type, media) = match content.iter().next() {
-                Some(entry) if content.len() == 1 => entry,
-                _ => {
-                    return Err(
-                        "`requestBody` must have exactly one media type (JSON or form)".to_owned(),
-                    );
-                }
-            };
-            let media = match media_type.as_str() {
-                JSON => (Media::Json, media),
-                FORM => (Media::Form, media),
-                other => {
-                    return Err(format!(
-                        "request bodies of `{other}` are not supported: JSON or form only"
-                    ));
-                }
-            };
-            let schema = media
-                .1
-                .get("schema")
-                .ok_or("the request body has no schema")?;
-            let component = match direct_component(schema) {
-                Some(name) => name,
-                None => {
-                    let wanted = schema["title"]
-                        .as_str()
-                        .map(type_name)
-                        .unwrap_or_else(|| format!("{pascal_id}Body"));
-                    let pointer = format!("{body_at}/content/{}/schema", escape(media_type));
-                    let name = namer.name(&pointer, &wanted);
-                    hoists.push((pointer, name.clone()));
-                    name
-                }
-            };
-            let schema = merged(doc, schema, 0);
-            refuse_unchecked_alternatives(doc, &schema)?;
-            Some(Body {
-                media: media.0,
-                component,
-                schema,
-            })
+            let body = lower_body(
+                doc,
+                body,
+                at,
+                &format!("{pascal_id}Body"),
+                namer,
+                &mut hoists,
+            )?;
+            refuse_unchecked_alternatives(doc, &body.schema)?;
+            Some(body)
         }
     };
+    let mut callbacks = Vec::new();
+    if let Some(written) = operation.get("callbacks").and_then(Value::as_object) {
+        for (name, callback) in written {
+            let callback_at = match callback.get("$ref").and_then(Value::as_str) {
+                Some(reference) => reference.to_owned(),
+                None => format!("{at}/callbacks/{}", escape(name)),
+            };
+            callbacks.push(
+                lower_callback(
+                    doc,
+                    name,
+                    resolve(doc, callback),
+                    &callback_at,
+                    namer,
+                    &mut hoists,
+                )
+                .map_err(|problem| format!("callback `{name}`: {problem}"))?,
+            );
+        }
+    }
 
     let mut success = Vec::new();
     let mut success_schema: Option<String> = None;
@@ -572,7 +710,116 @@ fn lower_operation(
         success_schema,
         errors,
         hoists,
+        callbacks,
         id,
+    })
+}
+
+/// A request body (the operation's, or a callback's): one media type, JSON
+/// or form, whose schema is a component or is moved into one named
+/// `wanted` (or its `title`).
+fn lower_body(
+    doc: &Value,
+    body: &Value,
+    at: &str,
+    wanted: &str,
+    namer: &mut Namer,
+    hoists: &mut Vec<(String, String)>,
+) -> Result<Body, String> {
+    let body_at = match body.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference.to_owned(),
+        None => format!("{at}/requestBody"),
+    };
+    let body = resolve(doc, body);
+    let content = body["content"]
+        .as_object()
+        .ok_or("`requestBody` has no content")?;
+    let (media_type, media) = match content.iter().next() {
+        Some(entry) if content.len() == 1 => entry,
+        _ => {
+            return Err("`requestBody` must have exactly one media type (JSON or form)".to_owned());
+        }
+    };
+    let media = match media_type.as_str() {
+        JSON => (Media::Json, media),
+        FORM => (Media::Form, media),
+        other => {
+            return Err(format!(
+                "request bodies of `{other}` are not supported: JSON or form only"
+            ));
+        }
+    };
+    let schema = media
+        .1
+        .get("schema")
+        .ok_or("the request body has no schema")?;
+    let component = match direct_component(schema) {
+        Some(name) => name,
+        None => {
+            let wanted = schema["title"]
+                .as_str()
+                .map(type_name)
+                .unwrap_or_else(|| wanted.to_owned());
+            let pointer = format!("{body_at}/content/{}/schema", escape(media_type));
+            let name = namer.name(&pointer, &wanted);
+            hoists.push((pointer, name.clone()));
+            name
+        }
+    };
+    Ok(Body {
+        media: media.0,
+        component,
+        schema: merged(doc, schema, 0),
+    })
+}
+
+/// One callback: one URL expression with one operation, whose request
+/// body is the event.
+fn lower_callback(
+    doc: &Value,
+    name: &str,
+    callback: &Value,
+    at: &str,
+    namer: &mut Namer,
+    hoists: &mut Vec<(String, String)>,
+) -> Result<Callback, String> {
+    let expressions = callback
+        .as_object()
+        .ok_or("a callback is a map from a URL expression to a path item")?;
+    let (expression, item) = match expressions.iter().next() {
+        Some(entry) if expressions.len() == 1 => entry,
+        _ => return Err("document one URL expression per callback".to_owned()),
+    };
+    let item = resolve(doc, item);
+    let methods: Vec<&str> = METHODS
+        .into_iter()
+        .filter(|method| item.get(*method).is_some())
+        .collect();
+    let [method] = methods.as_slice() else {
+        return Err(
+            "document one operation per callback (the request the provider sends)".to_owned(),
+        );
+    };
+    let operation = &item[*method];
+    let body = operation
+        .get("requestBody")
+        .ok_or("its operation has no `requestBody`: the generator types a callback by its body")?;
+    let variant = pascal(name);
+    if variant.is_empty() || variant == "Other" {
+        return Err(format!(
+            "the name becomes the event `{variant}`, which the `Event` enum cannot take"
+        ));
+    }
+    let at = format!("{at}/{}/{method}", escape(expression));
+    let body = lower_body(doc, body, &at, &format!("{variant}Event"), namer, hoists)?;
+    Ok(Callback {
+        name: name.to_owned(),
+        variant,
+        summary: operation["summary"].as_str().map(str::to_owned),
+        description: operation["description"].as_str().map(str::to_owned),
+        media: body.media,
+        component: body.component,
+        schema: body.schema,
     })
 }
 

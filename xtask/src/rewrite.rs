@@ -20,7 +20,8 @@
 //!   are dropped from schemas only responses use: providers' own examples
 //!   break them (`"accountId": "ZGkrHSypTsudrGkmdpJJ"`) and a client must
 //!   not fail to read a response over documentation-grade rules. Every enum
-//!   in a response becomes `Open<T>`, which keeps values added later.
+//!   in a response becomes `Open<T>`, which keeps values added later. A
+//!   callback's body (an event the API sends) is on this side too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,6 +66,38 @@ pub(crate) fn roots(doc: &Value) -> Vec<Root<'_>> {
                             },
                             schema,
                         });
+                    }
+                }
+            }
+        }
+        // A callback's body is received, like a response: read liberally.
+        let callbacks = operation["callbacks"].as_object().into_iter().flatten();
+        for (name, callback) in callbacks {
+            let callback = resolve(doc, callback);
+            let expressions = callback.as_object().into_iter().flatten();
+            for (expression, item) in expressions {
+                let item = resolve(doc, item);
+                let requests = item.as_object().into_iter().flatten();
+                for (method, request) in requests {
+                    let Some(body) = request.get("requestBody") else {
+                        continue;
+                    };
+                    let body = resolve(doc, body);
+                    let content = body["content"].as_object().into_iter().flatten();
+                    for (media_type, media) in content {
+                        if let Some(schema) = media.get("schema") {
+                            roots.push(Root {
+                                at: format!(
+                                    "{at}/callbacks/{}/{}/{method}/requestBody/content/{}/schema",
+                                    escape(name),
+                                    escape(expression),
+                                    escape(media_type)
+                                ),
+                                hint: format!("{}Event", pascal(name)),
+                                side: Side::Response,
+                                schema,
+                            });
+                        }
                     }
                 }
             }

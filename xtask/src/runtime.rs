@@ -54,6 +54,8 @@ pub const ITEMS: &[&str] = &[
     "Open",
     "deserialize_present",
     "whole_seconds",
+    // Events the API sends (callbacks).
+    "webhook",
 ];
 
 #[cfg(test)]

@@ -57,6 +57,11 @@ pub fn apply(types: &mut Vec<Item>, doc: &Value, api: &Api) -> Result<BTreeSet<S
     if let Some(error) = &api.error {
         response_roots.insert(type_name(&error.component));
     }
+    // Events are received, like responses: read liberally, built for
+    // fixtures with `with_` setters.
+    for (callback, _) in api.events.iter().flat_map(|events| &events.callbacks) {
+        response_roots.insert(type_name(&callback.component));
+    }
     let responses = {
         let structs = named_structs(types);
         let newtypes = newtype_structs(types);

@@ -193,6 +193,158 @@ pub mod types {
             Self(value)
         }
     }
+    ///A `conversation.created` delivery. Bird's events page shows no payload for it, so the payload is kept as the JSON object it is, not typed from a guess.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationCreatedEvent {
+        ///`ConversationCreatedEventEvent`
+        pub event: ::interlocutor_runtime::Open<ConversationCreatedEventEvent>,
+        ///A payload Bird does not document, as the JSON object it is.
+        pub payload: UndocumentedPayload,
+        ///The service that sends conversation events.
+        pub service: ::interlocutor_runtime::Open<ConversationsService>,
+    }
+    ///`ConversationCreatedEventEvent`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationCreatedEventEvent {
+        #[serde(rename = "conversation.created")]
+        ///`conversation.created`
+        ConversationCreated,
+    }
+    impl ::std::fmt::Display for ConversationCreatedEventEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ConversationCreated => f.write_str("conversation.created"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationCreatedEventEvent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "conversation.created" => Ok(Self::ConversationCreated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationCreatedEventEvent: expected one of `conversation.created`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationCreatedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationCreatedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A `conversation.deleted` delivery. Bird's events page shows no payload for it, so the payload is kept as the JSON object it is, not typed from a guess.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationDeletedEvent {
+        ///`ConversationDeletedEventEvent`
+        pub event: ::interlocutor_runtime::Open<ConversationDeletedEventEvent>,
+        ///A payload Bird does not document, as the JSON object it is.
+        pub payload: UndocumentedPayload,
+        ///The service that sends conversation events.
+        pub service: ::interlocutor_runtime::Open<ConversationsService>,
+    }
+    ///`ConversationDeletedEventEvent`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationDeletedEventEvent {
+        #[serde(rename = "conversation.deleted")]
+        ///`conversation.deleted`
+        ConversationDeleted,
+    }
+    impl ::std::fmt::Display for ConversationDeletedEventEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ConversationDeleted => f.write_str("conversation.deleted"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationDeletedEventEvent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "conversation.deleted" => Ok(Self::ConversationDeleted),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationDeletedEventEvent: expected one of `conversation.deleted`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationDeletedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationDeletedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Status of the conversation. `deleted` is not in the update page, but Bird's conversation listings filter on it, so a response may carry it.
     #[derive(
         ::serde::Deserialize,
@@ -454,6 +606,82 @@ pub mod types {
             value.parse()
         }
     }
+    ///A `conversation.updated` delivery, with the conversation as it now is.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationUpdatedEvent {
+        ///`ConversationUpdatedEventEvent`
+        pub event: ::interlocutor_runtime::Open<ConversationUpdatedEventEvent>,
+        ///A conversation object.
+        pub payload: Conversation,
+        ///The service that sends conversation events.
+        pub service: ::interlocutor_runtime::Open<ConversationsService>,
+    }
+    ///`ConversationUpdatedEventEvent`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationUpdatedEventEvent {
+        #[serde(rename = "conversation.updated")]
+        ///`conversation.updated`
+        ConversationUpdated,
+    }
+    impl ::std::fmt::Display for ConversationUpdatedEventEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ConversationUpdated => f.write_str("conversation.updated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationUpdatedEventEvent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "conversation.updated" => Ok(Self::ConversationUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationUpdatedEventEvent: expected one of `conversation.updated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationUpdatedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationUpdatedEventEvent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Whether the conversation is public or private. Bird's default is `public`.
     #[derive(
         ::serde::Deserialize,
@@ -515,6 +743,69 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ConversationVisibility {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The service that sends conversation events.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationsService {
+        #[serde(rename = "conversations")]
+        ///`conversations`
+        Conversations,
+    }
+    impl ::std::fmt::Display for ConversationsService {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Conversations => f.write_str("conversations"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationsService {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "conversations" => Ok(Self::Conversations),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationsService: expected one of `conversations`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationsService {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ConversationsService {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -821,6 +1112,37 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A payload Bird does not document, as the JSON object it is.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct UndocumentedPayload(
+        ///The value.
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for UndocumentedPayload {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UndocumentedPayload>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: UndocumentedPayload) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for UndocumentedPayload {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
         }
     }
     /// Error types.
@@ -1178,6 +1500,112 @@ pub mod types {
             self
         }
     }
+    impl ConversationCreatedEvent {
+        ///A `ConversationCreatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            event: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationCreatedEventEvent>,
+            >,
+            payload: impl ::std::convert::Into<UndocumentedPayload>,
+            service: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            Self {
+                event: ::std::convert::Into::into(event),
+                payload: ::std::convert::Into::into(payload),
+                service: ::std::convert::Into::into(service),
+            }
+        }
+        ///Sets `event`.
+        ///
+        ///`ConversationCreatedEventEvent`
+        pub fn with_event(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationCreatedEventEvent>,
+            >,
+        ) -> Self {
+            self.event = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `payload`.
+        ///
+        ///A payload Bird does not document, as the JSON object it is.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<UndocumentedPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `service`.
+        ///
+        ///The service that sends conversation events.
+        pub fn with_service(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            self.service = ::std::convert::Into::into(value);
+            self
+        }
+    }
+    impl ConversationDeletedEvent {
+        ///A `ConversationDeletedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            event: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationDeletedEventEvent>,
+            >,
+            payload: impl ::std::convert::Into<UndocumentedPayload>,
+            service: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            Self {
+                event: ::std::convert::Into::into(event),
+                payload: ::std::convert::Into::into(payload),
+                service: ::std::convert::Into::into(service),
+            }
+        }
+        ///Sets `event`.
+        ///
+        ///`ConversationDeletedEventEvent`
+        pub fn with_event(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationDeletedEventEvent>,
+            >,
+        ) -> Self {
+            self.event = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `payload`.
+        ///
+        ///A payload Bird does not document, as the JSON object it is.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<UndocumentedPayload>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `service`.
+        ///
+        ///The service that sends conversation events.
+        pub fn with_service(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            self.service = ::std::convert::Into::into(value);
+            self
+        }
+    }
     impl ConversationUpdate {
         ///A `ConversationUpdate` with every field left out; the methods below fill it in.
         #[allow(clippy::new_without_default)]
@@ -1367,6 +1795,59 @@ pub mod types {
                 ::std::option::Option::Some(value) => self.visibility(value),
                 ::std::option::Option::None => self,
             }
+        }
+    }
+    impl ConversationUpdatedEvent {
+        ///A `ConversationUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            event: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationUpdatedEventEvent>,
+            >,
+            payload: impl ::std::convert::Into<Conversation>,
+            service: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            Self {
+                event: ::std::convert::Into::into(event),
+                payload: ::std::convert::Into::into(payload),
+                service: ::std::convert::Into::into(service),
+            }
+        }
+        ///Sets `event`.
+        ///
+        ///`ConversationUpdatedEventEvent`
+        pub fn with_event(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationUpdatedEventEvent>,
+            >,
+        ) -> Self {
+            self.event = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `payload`.
+        ///
+        ///A conversation object.
+        pub fn with_payload(
+            mut self,
+            value: impl ::std::convert::Into<Conversation>,
+        ) -> Self {
+            self.payload = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `service`.
+        ///
+        ///The service that sends conversation events.
+        pub fn with_service(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationsService>,
+            >,
+        ) -> Self {
+            self.service = ::std::convert::Into::into(value);
+            self
         }
     }
     impl MessagePreview {
@@ -1819,5 +2300,75 @@ impl ::interlocutor_runtime::ProviderError for types::BirdError {
             .ok()
             .filter(|value| !value.is_null());
         fields
+    }
+}
+/** The requests the Bird Conversations API sends to your server (the spec's `callbacks`).
+
+ Read one with the provider's verifier (`interlocutor::bird::webhook::Verifier::event`), which checks the signature before decoding: never decode a body that was not verified.*/
+pub mod webhooks {
+    /// One event, by the callback the spec documents it with.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Event {
+        /// A conversation was created
+        ///
+        /// Sent when a new conversation is created.
+        ///
+        /// `conversation.created`: the spec's callback `conversationCreated`.
+        ConversationCreated(super::types::ConversationCreatedEvent),
+        /// A conversation was deleted
+        ///
+        /// Sent when a conversation is deleted.
+        ///
+        /// `conversation.deleted`: the spec's callback `conversationDeleted`.
+        ConversationDeleted(super::types::ConversationDeletedEvent),
+        /// A conversation was updated
+        ///
+        /// Sent when an existing conversation is updated, with changes in attributes, participants, or statuses.
+        ///
+        /// `conversation.updated`: the spec's callback `conversationUpdated`.
+        ConversationUpdated(super::types::ConversationUpdatedEvent),
+        /// An event this version of the spec does not describe, by its `event`. The verified body is still yours: `Verified::body`.
+        Other(::std::string::String),
+    }
+    impl Event {
+        /// The event's name, as the provider sends it.
+        pub fn name(&self) -> &str {
+            match self {
+                Self::ConversationCreated(_) => "conversation.created",
+                Self::ConversationDeleted(_) => "conversation.deleted",
+                Self::ConversationUpdated(_) => "conversation.updated",
+                Self::Other(name) => name,
+            }
+        }
+    }
+    impl ::interlocutor_runtime::webhook::Event for Event {
+        const MEDIA: ::interlocutor_runtime::webhook::Media = ::interlocutor_runtime::webhook::Media::Json;
+        fn decode(
+            body: &[u8],
+        ) -> ::std::result::Result<Self, ::interlocutor_runtime::webhook::DecodeError> {
+            let name = ::interlocutor_runtime::webhook::json_tag(body, "event")?;
+            Ok(
+                match name.as_str() {
+                    "conversation.created" => {
+                        Self::ConversationCreated(
+                            ::interlocutor_runtime::webhook::json(body)?,
+                        )
+                    }
+                    "conversation.deleted" => {
+                        Self::ConversationDeleted(
+                            ::interlocutor_runtime::webhook::json(body)?,
+                        )
+                    }
+                    "conversation.updated" => {
+                        Self::ConversationUpdated(
+                            ::interlocutor_runtime::webhook::json(body)?,
+                        )
+                    }
+                    _ => Self::Other(name),
+                },
+            )
+        }
     }
 }

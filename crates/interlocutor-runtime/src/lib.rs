@@ -23,6 +23,8 @@
 //!   constraints their spec documents before anything is sent;
 //! - [`whole_seconds`], which writes request timestamps as the providers'
 //!   own libraries do;
+//! - [`webhook`], which reads the events an API sends to its users (the
+//!   spec's `callbacks`) once their signature is checked;
 //! - with the `tracing` feature, a span per call and an event per retry;
 //! - with the `testing` feature, [`testing::TestTransport`], an in-process
 //!   transport that records requests and answers from a script.
@@ -45,6 +47,7 @@ mod retry;
 pub mod testing;
 mod timestamp;
 pub mod validate;
+pub mod webhook;
 
 pub use auth::{CredentialError, Credentials, SecurityScheme};
 pub use builder::{

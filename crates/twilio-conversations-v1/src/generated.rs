@@ -3,6 +3,335 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///The parameters of an `onConversationAdded` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationAddedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Conversation's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Conversation was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Conversation was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ConversationAddedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ConversationAddedEventEventType>,
+        ///The Conversation's friendly name.
+        #[serde(
+            rename = "FriendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The addresses of a Conversation started by an SMS (several for a group MMS).
+        #[serde(
+            rename = "MessagingBinding.Address",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub messaging_binding_address: ::std::vec::Vec<::std::string::String>,
+        ///The address of the SMS that started the Conversation.
+        #[serde(
+            rename = "MessagingBinding.AuthorAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_author_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The projected address of a group MMS.
+        #[serde(
+            rename = "MessagingBinding.ProjectedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_projected_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The Twilio address of a Conversation started by an SMS.
+        #[serde(
+            rename = "MessagingBinding.ProxyAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_proxy_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The current state of a User Conversation.
+        pub state: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
+        ///The Conversation's unique name.
+        #[serde(
+            rename = "UniqueName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unique_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`ConversationAddedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationAddedEventEventType {
+        #[serde(rename = "onConversationAdded")]
+        ///`onConversationAdded`
+        OnConversationAdded,
+    }
+    impl ::std::fmt::Display for ConversationAddedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnConversationAdded => f.write_str("onConversationAdded"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationAddedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onConversationAdded" => Ok(Self::OnConversationAdded),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationAddedEventEventType: expected one of `onConversationAdded`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onConversationRemoved` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationRemovedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Conversation's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Conversation was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Conversation was removed.
+        #[serde(
+            rename = "DateRemoved",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_removed: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Conversation was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ConversationRemovedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ConversationRemovedEventEventType>,
+        ///The Conversation's friendly name.
+        #[serde(
+            rename = "FriendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The current state of a User Conversation.
+        pub state: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
+        ///The Conversation's unique name.
+        #[serde(
+            rename = "UniqueName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unique_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`ConversationRemovedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationRemovedEventEventType {
+        #[serde(rename = "onConversationRemoved")]
+        ///`onConversationRemoved`
+        OnConversationRemoved,
+    }
+    impl ::std::fmt::Display for ConversationRemovedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnConversationRemoved => f.write_str("onConversationRemoved"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationRemovedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onConversationRemoved" => Ok(Self::OnConversationRemoved),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationRemovedEventEventType: expected one of `onConversationRemoved`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The current state of a User Conversation.
     #[derive(
         ::serde::Deserialize,
@@ -76,6 +405,965 @@ pub mod types {
             value.parse()
         }
     }
+    ///The parameters of an `onConversationStateUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationStateUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        #[serde(rename = "EventType")]
+        ///`ConversationStateUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<
+            ConversationStateUpdatedEventEventType,
+        >,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Reason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///What changed a Conversation's state.
+        pub reason: ::std::option::Option<
+            ::interlocutor_runtime::Open<StateChangeReason>,
+        >,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        #[serde(
+            rename = "StateFrom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The current state of a User Conversation.
+        pub state_from: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
+        #[serde(
+            rename = "StateTo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The current state of a User Conversation.
+        pub state_to: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
+        ///When the state changed.
+        #[serde(
+            rename = "StateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    ///`ConversationStateUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationStateUpdatedEventEventType {
+        #[serde(rename = "onConversationStateUpdated")]
+        ///`onConversationStateUpdated`
+        OnConversationStateUpdated,
+    }
+    impl ::std::fmt::Display for ConversationStateUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnConversationStateUpdated => {
+                    f.write_str("onConversationStateUpdated")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationStateUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onConversationStateUpdated" => Ok(Self::OnConversationStateUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationStateUpdatedEventEventType: expected one of `onConversationStateUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationStateUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationStateUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onConversationUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ConversationUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Conversation's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Conversation was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Conversation was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ConversationUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ConversationUpdatedEventEventType>,
+        ///The Conversation's friendly name.
+        #[serde(
+            rename = "FriendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The current state of a User Conversation.
+        pub state: ::std::option::Option<
+            ::interlocutor_runtime::Open<ConversationState>,
+        >,
+        ///The Conversation's unique name.
+        #[serde(
+            rename = "UniqueName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unique_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`ConversationUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ConversationUpdatedEventEventType {
+        #[serde(rename = "onConversationUpdated")]
+        ///`onConversationUpdated`
+        OnConversationUpdated,
+    }
+    impl ::std::fmt::Display for ConversationUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnConversationUpdated => f.write_str("onConversationUpdated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ConversationUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onConversationUpdated" => Ok(Self::OnConversationUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ConversationUpdatedEventEventType: expected one of `onConversationUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConversationUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConversationUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The status of a message's delivery to one participant.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum DeliveryStatus {
+        #[serde(rename = "read")]
+        ///`read`
+        Read,
+        #[serde(rename = "failed")]
+        ///`failed`
+        Failed,
+        #[serde(rename = "delivered")]
+        ///`delivered`
+        Delivered,
+        #[serde(rename = "undelivered")]
+        ///`undelivered`
+        Undelivered,
+        #[serde(rename = "sent")]
+        ///`sent`
+        Sent,
+    }
+    impl ::std::fmt::Display for DeliveryStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Read => f.write_str("read"),
+                Self::Failed => f.write_str("failed"),
+                Self::Delivered => f.write_str("delivered"),
+                Self::Undelivered => f.write_str("undelivered"),
+                Self::Sent => f.write_str("sent"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeliveryStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "read" => Ok(Self::Read),
+                "failed" => Ok(Self::Failed),
+                "delivered" => Ok(Self::Delivered),
+                "undelivered" => Ok(Self::Undelivered),
+                "sent" => Ok(Self::Sent),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a DeliveryStatus: expected one of `read`, `failed`, `delivered`, `undelivered`, `sent`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeliveryStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DeliveryStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onDeliveryUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct DeliveryUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The SID of the message on its channel (`SM…`, `WA…`).
+        #[serde(
+            rename = "ChannelMessageSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_message_sid: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the receipt was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the receipt was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The SID of the delivery receipt.
+        #[serde(
+            rename = "DeliveryReceiptSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delivery_receipt_sid: ::std::option::Option<::std::string::String>,
+        ///The error code of a failed delivery (0 when none).
+        #[serde(
+            rename = "ErrorCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error_code: ::std::option::Option<i64>,
+        #[serde(rename = "EventType")]
+        ///`DeliveryUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<DeliveryUpdatedEventEventType>,
+        ///The SID of the Message.
+        #[serde(rename = "MessageSid")]
+        pub message_sid: ::std::string::String,
+        ///The SID of the Participant it was delivered to.
+        #[serde(
+            rename = "ParticipantSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub participant_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The status of a message's delivery to one participant.
+        pub status: ::std::option::Option<::interlocutor_runtime::Open<DeliveryStatus>>,
+    }
+    ///`DeliveryUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum DeliveryUpdatedEventEventType {
+        #[serde(rename = "onDeliveryUpdated")]
+        ///`onDeliveryUpdated`
+        OnDeliveryUpdated,
+    }
+    impl ::std::fmt::Display for DeliveryUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnDeliveryUpdated => f.write_str("onDeliveryUpdated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DeliveryUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onDeliveryUpdated" => Ok(Self::OnDeliveryUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a DeliveryUpdatedEventEventType: expected one of `onDeliveryUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DeliveryUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DeliveryUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onMessageAdded` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct MessageAddedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Message's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the Message's author.
+        #[serde(
+            rename = "Author",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author: ::std::option::Option<::std::string::String>,
+        ///The Message's text.
+        #[serde(rename = "Body", skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Message was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`MessageAddedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<MessageAddedEventEventType>,
+        ///The Message's index in the Conversation.
+        #[serde(
+            rename = "Index",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub index: ::std::option::Option<i64>,
+        ///The Message's media: a JSON array, as text.
+        #[serde(
+            rename = "Media",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub media: ::std::option::Option<::std::string::String>,
+        ///The SID of the Message.
+        #[serde(rename = "MessageSid")]
+        pub message_sid: ::std::string::String,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        ///The SID of the Participant who sent it.
+        #[serde(
+            rename = "ParticipantSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub participant_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`MessageAddedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MessageAddedEventEventType {
+        #[serde(rename = "onMessageAdded")]
+        ///`onMessageAdded`
+        OnMessageAdded,
+    }
+    impl ::std::fmt::Display for MessageAddedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnMessageAdded => f.write_str("onMessageAdded"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageAddedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onMessageAdded" => Ok(Self::OnMessageAdded),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a MessageAddedEventEventType: expected one of `onMessageAdded`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MessageAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onMessageRemoved` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct MessageRemovedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Message's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the Message's author.
+        #[serde(
+            rename = "Author",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author: ::std::option::Option<::std::string::String>,
+        ///The Message's text.
+        #[serde(rename = "Body", skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Message was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Message was removed.
+        #[serde(
+            rename = "DateRemoved",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_removed: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Message was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`MessageRemovedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<MessageRemovedEventEventType>,
+        ///The Message's index in the Conversation.
+        #[serde(
+            rename = "Index",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub index: ::std::option::Option<i64>,
+        ///The Message's media: a JSON array, as text.
+        #[serde(
+            rename = "Media",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub media: ::std::option::Option<::std::string::String>,
+        ///The SID of the Message.
+        #[serde(rename = "MessageSid")]
+        pub message_sid: ::std::string::String,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        ///The SID of the Participant who sent it.
+        #[serde(
+            rename = "ParticipantSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub participant_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`MessageRemovedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MessageRemovedEventEventType {
+        #[serde(rename = "onMessageRemoved")]
+        ///`onMessageRemoved`
+        OnMessageRemoved,
+    }
+    impl ::std::fmt::Display for MessageRemovedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnMessageRemoved => f.write_str("onMessageRemoved"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageRemovedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onMessageRemoved" => Ok(Self::OnMessageRemoved),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a MessageRemovedEventEventType: expected one of `onMessageRemoved`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MessageRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onMessageUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct MessageUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Message's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the Message's author.
+        #[serde(
+            rename = "Author",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub author: ::std::option::Option<::std::string::String>,
+        ///The Message's text.
+        #[serde(rename = "Body", skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Message was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Message was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`MessageUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<MessageUpdatedEventEventType>,
+        ///The Message's index in the Conversation.
+        #[serde(
+            rename = "Index",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub index: ::std::option::Option<i64>,
+        ///The Message's media: a JSON array, as text.
+        #[serde(
+            rename = "Media",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub media: ::std::option::Option<::std::string::String>,
+        ///The SID of the Message.
+        #[serde(rename = "MessageSid")]
+        pub message_sid: ::std::string::String,
+        ///The SID of the Messaging Service.
+        #[serde(
+            rename = "MessagingServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_service_sid: ::std::option::Option<::std::string::String>,
+        ///The SID of the Participant who sent it.
+        #[serde(
+            rename = "ParticipantSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub participant_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`MessageUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum MessageUpdatedEventEventType {
+        #[serde(rename = "onMessageUpdated")]
+        ///`onMessageUpdated`
+        OnMessageUpdated,
+    }
+    impl ::std::fmt::Display for MessageUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnMessageUpdated => f.write_str("onMessageUpdated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MessageUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onMessageUpdated" => Ok(Self::OnMessageUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a MessageUpdatedEventEventType: expected one of `onMessageUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MessageUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MessageUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The Notification Level of this User Conversation. One of `default` or `muted`.
     #[derive(
         ::serde::Deserialize,
@@ -137,6 +1425,559 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for NotificationLevel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onParticipantAdded` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ParticipantAddedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Participant's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Participant was added.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ParticipantAddedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ParticipantAddedEventEventType>,
+        ///The Participant's identity (chat participants).
+        #[serde(
+            rename = "Identity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///The Participant's own address (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_address: ::std::option::Option<::std::string::String>,
+        ///The address shown to chat participants for this one.
+        #[serde(
+            rename = "MessagingBinding.ProjectedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_projected_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The Twilio address the Participant talks to (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.ProxyAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_proxy_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(
+            rename = "MessagingBinding.Type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The kind of a participant's address.
+        pub messaging_binding_type: ::std::option::Option<
+            ::interlocutor_runtime::Open<WebhookBindingType>,
+        >,
+        ///The SID of the Participant.
+        #[serde(rename = "ParticipantSid")]
+        pub participant_sid: ::std::string::String,
+        ///The SID of the Participant's role.
+        #[serde(
+            rename = "RoleSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`ParticipantAddedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ParticipantAddedEventEventType {
+        #[serde(rename = "onParticipantAdded")]
+        ///`onParticipantAdded`
+        OnParticipantAdded,
+    }
+    impl ::std::fmt::Display for ParticipantAddedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnParticipantAdded => f.write_str("onParticipantAdded"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ParticipantAddedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onParticipantAdded" => Ok(Self::OnParticipantAdded),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantAddedEventEventType: expected one of `onParticipantAdded`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ParticipantAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ParticipantAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onParticipantRemoved` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ParticipantRemovedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Participant's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Participant was added.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Participant was removed.
+        #[serde(
+            rename = "DateRemoved",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_removed: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Participant was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ParticipantRemovedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ParticipantRemovedEventEventType>,
+        ///The Participant's identity (chat participants).
+        #[serde(
+            rename = "Identity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///The Participant's own address (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_address: ::std::option::Option<::std::string::String>,
+        ///The address shown to chat participants for this one.
+        #[serde(
+            rename = "MessagingBinding.ProjectedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_projected_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The Twilio address the Participant talks to (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.ProxyAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_proxy_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(
+            rename = "MessagingBinding.Type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The kind of a participant's address.
+        pub messaging_binding_type: ::std::option::Option<
+            ::interlocutor_runtime::Open<WebhookBindingType>,
+        >,
+        ///The SID of the Participant.
+        #[serde(rename = "ParticipantSid")]
+        pub participant_sid: ::std::string::String,
+        ///The SID of the Participant's role.
+        #[serde(
+            rename = "RoleSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`ParticipantRemovedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ParticipantRemovedEventEventType {
+        #[serde(rename = "onParticipantRemoved")]
+        ///`onParticipantRemoved`
+        OnParticipantRemoved,
+    }
+    impl ::std::fmt::Display for ParticipantRemovedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnParticipantRemoved => f.write_str("onParticipantRemoved"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ParticipantRemovedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onParticipantRemoved" => Ok(Self::OnParticipantRemoved),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantRemovedEventEventType: expected one of `onParticipantRemoved`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ParticipantRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ParticipantRemovedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The parameters of an `onParticipantUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct ParticipantUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The Participant's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation.
+        #[serde(rename = "ConversationSid")]
+        pub conversation_sid: ::std::string::String,
+        ///When the Participant was added.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the Participant was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`ParticipantUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<ParticipantUpdatedEventEventType>,
+        ///The Participant's identity (chat participants).
+        #[serde(
+            rename = "Identity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///The index of the last Message the Participant has read.
+        #[serde(
+            rename = "LastReadMessageIndex",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_read_message_index: ::std::option::Option<i64>,
+        ///The Participant's own address (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_address: ::std::option::Option<::std::string::String>,
+        ///The address shown to chat participants for this one.
+        #[serde(
+            rename = "MessagingBinding.ProjectedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_projected_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The Twilio address the Participant talks to (non-chat participants).
+        #[serde(
+            rename = "MessagingBinding.ProxyAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub messaging_binding_proxy_address: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(
+            rename = "MessagingBinding.Type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///The kind of a participant's address.
+        pub messaging_binding_type: ::std::option::Option<
+            ::interlocutor_runtime::Open<WebhookBindingType>,
+        >,
+        ///The SID of the Participant.
+        #[serde(rename = "ParticipantSid")]
+        pub participant_sid: ::std::string::String,
+        ///The SID of the Participant's role.
+        #[serde(
+            rename = "RoleSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+    }
+    ///`ParticipantUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum ParticipantUpdatedEventEventType {
+        #[serde(rename = "onParticipantUpdated")]
+        ///`onParticipantUpdated`
+        OnParticipantUpdated,
+    }
+    impl ::std::fmt::Display for ParticipantUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnParticipantUpdated => f.write_str("onParticipantUpdated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ParticipantUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onParticipantUpdated" => Ok(Self::OnParticipantUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a ParticipantUpdatedEventEventType: expected one of `onParticipantUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ParticipantUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ParticipantUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What changed a Conversation's state.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum StateChangeReason {
+        #[serde(rename = "API")]
+        ///`API`
+        Api,
+        #[serde(rename = "TIMER")]
+        ///`TIMER`
+        Timer,
+        #[serde(rename = "EVENT")]
+        ///`EVENT`
+        Event,
+    }
+    impl ::std::fmt::Display for StateChangeReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Api => f.write_str("API"),
+                Self::Timer => f.write_str("TIMER"),
+                Self::Event => f.write_str("EVENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StateChangeReason {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "API" => Ok(Self::Api),
+                "TIMER" => Ok(Self::Timer),
+                "EVENT" => Ok(Self::Event),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a StateChangeReason: expected one of `API`, `TIMER`, `EVENT`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StateChangeReason {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StateChangeReason {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -292,6 +2133,147 @@ pub mod types {
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
     }
+    ///The kind of a participant's address.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookBindingType {
+        #[serde(rename = "SMS")]
+        ///`SMS`
+        Sms,
+        #[serde(rename = "CHAT")]
+        ///`CHAT`
+        Chat,
+        #[serde(rename = "WHATSAPP")]
+        ///`WHATSAPP`
+        Whatsapp,
+    }
+    impl ::std::fmt::Display for WebhookBindingType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sms => f.write_str("SMS"),
+                Self::Chat => f.write_str("CHAT"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebhookBindingType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SMS" => Ok(Self::Sms),
+                "CHAT" => Ok(Self::Chat),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a WebhookBindingType: expected one of `SMS`, `CHAT`, `WHATSAPP`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookBindingType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebhookBindingType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Where the action an event reports came from.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum WebhookSource {
+        #[serde(rename = "SDK")]
+        ///`SDK`
+        Sdk,
+        #[serde(rename = "API")]
+        ///`API`
+        Api,
+    }
+    impl ::std::fmt::Display for WebhookSource {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sdk => f.write_str("SDK"),
+                Self::Api => f.write_str("API"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebhookSource {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SDK" => Ok(Self::Sdk),
+                "API" => Ok(Self::Api),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a WebhookSource: expected one of `SDK`, `API`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookSource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebhookSource {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -322,6 +2304,2139 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ConversationAddedEvent {
+        ///A `ConversationAddedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationAddedEventEventType>,
+            >,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                friendly_name: ::std::default::Default::default(),
+                messaging_binding_address: ::std::default::Default::default(),
+                messaging_binding_author_address: ::std::default::Default::default(),
+                messaging_binding_projected_address: ::std::default::Default::default(),
+                messaging_binding_proxy_address: ::std::default::Default::default(),
+                messaging_service_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                state: ::std::default::Default::default(),
+                unique_name: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Conversation's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Conversation was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Conversation was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ConversationAddedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationAddedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `FriendlyName`.
+        ///
+        ///The Conversation's friendly name.
+        pub fn with_friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Address`.
+        ///
+        ///The addresses of a Conversation started by an SMS (several for a group MMS).
+        pub fn with_messaging_binding_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.messaging_binding_address = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessagingBinding.AuthorAddress`.
+        ///
+        ///The address of the SMS that started the Conversation.
+        pub fn with_messaging_binding_author_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_author_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProjectedAddress`.
+        ///
+        ///The projected address of a group MMS.
+        pub fn with_messaging_binding_projected_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_projected_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProxyAddress`.
+        ///
+        ///The Twilio address of a Conversation started by an SMS.
+        pub fn with_messaging_binding_proxy_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_proxy_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `State`.
+        ///
+        ///The current state of a User Conversation.
+        pub fn with_state(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.state = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `UniqueName`.
+        ///
+        ///The Conversation's unique name.
+        pub fn with_unique_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.unique_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ConversationRemovedEvent {
+        ///A `ConversationRemovedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationRemovedEventEventType>,
+            >,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_removed: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                friendly_name: ::std::default::Default::default(),
+                messaging_service_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                state: ::std::default::Default::default(),
+                unique_name: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Conversation's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Conversation was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateRemoved`.
+        ///
+        ///When the Conversation was removed.
+        pub fn with_date_removed(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_removed = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Conversation was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ConversationRemovedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationRemovedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `FriendlyName`.
+        ///
+        ///The Conversation's friendly name.
+        pub fn with_friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `State`.
+        ///
+        ///The current state of a User Conversation.
+        pub fn with_state(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.state = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `UniqueName`.
+        ///
+        ///The Conversation's unique name.
+        pub fn with_unique_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.unique_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ConversationStateUpdatedEvent {
+        ///A `ConversationStateUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStateUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                event_type: ::std::convert::Into::into(event_type),
+                messaging_service_sid: ::std::default::Default::default(),
+                reason: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                state_from: ::std::default::Default::default(),
+                state_to: ::std::default::Default::default(),
+                state_updated: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ConversationStateUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationStateUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Reason`.
+        ///
+        ///What changed a Conversation's state.
+        pub fn with_reason(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<StateChangeReason>,
+            >,
+        ) -> Self {
+            self.reason = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `StateFrom`.
+        ///
+        ///The current state of a User Conversation.
+        pub fn with_state_from(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.state_from = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `StateTo`.
+        ///
+        ///The current state of a User Conversation.
+        pub fn with_state_to(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.state_to = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `StateUpdated`.
+        ///
+        ///When the state changed.
+        pub fn with_state_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.state_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl ConversationUpdatedEvent {
+        ///A `ConversationUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                friendly_name: ::std::default::Default::default(),
+                messaging_service_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                state: ::std::default::Default::default(),
+                unique_name: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Conversation's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Conversation was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Conversation was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ConversationUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `FriendlyName`.
+        ///
+        ///The Conversation's friendly name.
+        pub fn with_friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `State`.
+        ///
+        ///The current state of a User Conversation.
+        pub fn with_state(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ConversationState>,
+            >,
+        ) -> Self {
+            self.state = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `UniqueName`.
+        ///
+        ///The Conversation's unique name.
+        pub fn with_unique_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.unique_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+    }
+    impl DeliveryUpdatedEvent {
+        ///A `DeliveryUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<DeliveryUpdatedEventEventType>,
+            >,
+            message_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                channel_message_sid: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                delivery_receipt_sid: ::std::default::Default::default(),
+                error_code: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                message_sid: ::std::convert::Into::into(message_sid),
+                participant_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                status: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `ChannelMessageSid`.
+        ///
+        ///The SID of the message on its channel (`SM…`, `WA…`).
+        pub fn with_channel_message_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.channel_message_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the receipt was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the receipt was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DeliveryReceiptSid`.
+        ///
+        ///The SID of the delivery receipt.
+        pub fn with_delivery_receipt_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.delivery_receipt_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ErrorCode`.
+        ///
+        ///The error code of a failed delivery (0 when none).
+        pub fn with_error_code(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.error_code = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`DeliveryUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<DeliveryUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessageSid`.
+        ///
+        ///The SID of the Message.
+        pub fn with_message_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant it was delivered to.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Status`.
+        ///
+        ///The status of a message's delivery to one participant.
+        pub fn with_status(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<DeliveryStatus>,
+            >,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessageAddedEvent {
+        ///A `MessageAddedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageAddedEventEventType>,
+            >,
+            message_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                author: ::std::default::Default::default(),
+                body: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                index: ::std::default::Default::default(),
+                media: ::std::default::Default::default(),
+                message_sid: ::std::convert::Into::into(message_sid),
+                messaging_service_sid: ::std::default::Default::default(),
+                participant_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Message's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Author`.
+        ///
+        ///The identity of the Message's author.
+        pub fn with_author(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.author = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Body`.
+        ///
+        ///The Message's text.
+        pub fn with_body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Message was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`MessageAddedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageAddedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Index`.
+        ///
+        ///The Message's index in the Conversation.
+        pub fn with_index(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.index = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Media`.
+        ///
+        ///The Message's media: a JSON array, as text.
+        pub fn with_media(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.media = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `MessageSid`.
+        ///
+        ///The SID of the Message.
+        pub fn with_message_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant who sent it.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessageRemovedEvent {
+        ///A `MessageRemovedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageRemovedEventEventType>,
+            >,
+            message_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                author: ::std::default::Default::default(),
+                body: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_removed: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                index: ::std::default::Default::default(),
+                media: ::std::default::Default::default(),
+                message_sid: ::std::convert::Into::into(message_sid),
+                messaging_service_sid: ::std::default::Default::default(),
+                participant_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Message's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Author`.
+        ///
+        ///The identity of the Message's author.
+        pub fn with_author(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.author = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Body`.
+        ///
+        ///The Message's text.
+        pub fn with_body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Message was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateRemoved`.
+        ///
+        ///When the Message was removed.
+        pub fn with_date_removed(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_removed = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Message was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`MessageRemovedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageRemovedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Index`.
+        ///
+        ///The Message's index in the Conversation.
+        pub fn with_index(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.index = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Media`.
+        ///
+        ///The Message's media: a JSON array, as text.
+        pub fn with_media(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.media = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `MessageSid`.
+        ///
+        ///The SID of the Message.
+        pub fn with_message_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant who sent it.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl MessageUpdatedEvent {
+        ///A `MessageUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageUpdatedEventEventType>,
+            >,
+            message_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                author: ::std::default::Default::default(),
+                body: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                index: ::std::default::Default::default(),
+                media: ::std::default::Default::default(),
+                message_sid: ::std::convert::Into::into(message_sid),
+                messaging_service_sid: ::std::default::Default::default(),
+                participant_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Message's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Author`.
+        ///
+        ///The identity of the Message's author.
+        pub fn with_author(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.author = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Body`.
+        ///
+        ///The Message's text.
+        pub fn with_body(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Message was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Message was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`MessageUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<MessageUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Index`.
+        ///
+        ///The Message's index in the Conversation.
+        pub fn with_index(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.index = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `Media`.
+        ///
+        ///The Message's media: a JSON array, as text.
+        pub fn with_media(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.media = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `MessageSid`.
+        ///
+        ///The SID of the Message.
+        pub fn with_message_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `MessagingServiceSid`.
+        ///
+        ///The SID of the Messaging Service.
+        pub fn with_messaging_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant who sent it.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ParticipantAddedEvent {
+        ///A `ParticipantAddedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantAddedEventEventType>,
+            >,
+            participant_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                identity: ::std::default::Default::default(),
+                messaging_binding_address: ::std::default::Default::default(),
+                messaging_binding_projected_address: ::std::default::Default::default(),
+                messaging_binding_proxy_address: ::std::default::Default::default(),
+                messaging_binding_type: ::std::default::Default::default(),
+                participant_sid: ::std::convert::Into::into(participant_sid),
+                role_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Participant's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Participant was added.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ParticipantAddedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantAddedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Identity`.
+        ///
+        ///The Participant's identity (chat participants).
+        pub fn with_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Address`.
+        ///
+        ///The Participant's own address (non-chat participants).
+        pub fn with_messaging_binding_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProjectedAddress`.
+        ///
+        ///The address shown to chat participants for this one.
+        pub fn with_messaging_binding_projected_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_projected_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProxyAddress`.
+        ///
+        ///The Twilio address the Participant talks to (non-chat participants).
+        pub fn with_messaging_binding_proxy_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_proxy_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Type`.
+        ///
+        ///The kind of a participant's address.
+        pub fn with_messaging_binding_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<WebhookBindingType>,
+            >,
+        ) -> Self {
+            self.messaging_binding_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `RoleSid`.
+        ///
+        ///The SID of the Participant's role.
+        pub fn with_role_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ParticipantRemovedEvent {
+        ///A `ParticipantRemovedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantRemovedEventEventType>,
+            >,
+            participant_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_removed: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                identity: ::std::default::Default::default(),
+                messaging_binding_address: ::std::default::Default::default(),
+                messaging_binding_projected_address: ::std::default::Default::default(),
+                messaging_binding_proxy_address: ::std::default::Default::default(),
+                messaging_binding_type: ::std::default::Default::default(),
+                participant_sid: ::std::convert::Into::into(participant_sid),
+                role_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Participant's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Participant was added.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateRemoved`.
+        ///
+        ///When the Participant was removed.
+        pub fn with_date_removed(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_removed = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Participant was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ParticipantRemovedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantRemovedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Identity`.
+        ///
+        ///The Participant's identity (chat participants).
+        pub fn with_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Address`.
+        ///
+        ///The Participant's own address (non-chat participants).
+        pub fn with_messaging_binding_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProjectedAddress`.
+        ///
+        ///The address shown to chat participants for this one.
+        pub fn with_messaging_binding_projected_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_projected_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProxyAddress`.
+        ///
+        ///The Twilio address the Participant talks to (non-chat participants).
+        pub fn with_messaging_binding_proxy_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_proxy_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Type`.
+        ///
+        ///The kind of a participant's address.
+        pub fn with_messaging_binding_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<WebhookBindingType>,
+            >,
+        ) -> Self {
+            self.messaging_binding_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `RoleSid`.
+        ///
+        ///The SID of the Participant's role.
+        pub fn with_role_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+    }
+    impl ParticipantUpdatedEvent {
+        ///A `ParticipantUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            conversation_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantUpdatedEventEventType>,
+            >,
+            participant_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                conversation_sid: ::std::convert::Into::into(conversation_sid),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                identity: ::std::default::Default::default(),
+                last_read_message_index: ::std::default::Default::default(),
+                messaging_binding_address: ::std::default::Default::default(),
+                messaging_binding_projected_address: ::std::default::Default::default(),
+                messaging_binding_proxy_address: ::std::default::Default::default(),
+                messaging_binding_type: ::std::default::Default::default(),
+                participant_sid: ::std::convert::Into::into(participant_sid),
+                role_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The Participant's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ConversationSid`.
+        ///
+        ///The SID of the Conversation.
+        pub fn with_conversation_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conversation_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the Participant was added.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the Participant was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`ParticipantUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<ParticipantUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Identity`.
+        ///
+        ///The Participant's identity (chat participants).
+        pub fn with_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `LastReadMessageIndex`.
+        ///
+        ///The index of the last Message the Participant has read.
+        pub fn with_last_read_message_index(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.last_read_message_index = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Address`.
+        ///
+        ///The Participant's own address (non-chat participants).
+        pub fn with_messaging_binding_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProjectedAddress`.
+        ///
+        ///The address shown to chat participants for this one.
+        pub fn with_messaging_binding_projected_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_projected_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.ProxyAddress`.
+        ///
+        ///The Twilio address the Participant talks to (non-chat participants).
+        pub fn with_messaging_binding_proxy_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.messaging_binding_proxy_address = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `MessagingBinding.Type`.
+        ///
+        ///The kind of a participant's address.
+        pub fn with_messaging_binding_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<WebhookBindingType>,
+            >,
+        ) -> Self {
+            self.messaging_binding_type = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ParticipantSid`.
+        ///
+        ///The SID of the Participant.
+        pub fn with_participant_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `RoleSid`.
+        ///
+        ///The SID of the Participant's role.
+        pub fn with_role_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
         }
     }
     impl TwilioError {
@@ -870,5 +4985,147 @@ impl ::interlocutor_runtime::ProviderError for types::TwilioError {
         fields.more_info = self.more_info;
         fields.details = ::std::option::Option::None;
         fields
+    }
+}
+/** The requests the Twilio Conversations API sends to your server (the spec's `callbacks`).
+
+ Read one with the provider's verifier (`interlocutor::twilio::webhook::Verifier::event`), which checks the signature before decoding: never decode a body that was not verified.*/
+pub mod webhooks {
+    /// One event, by the callback the spec documents it with.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Event {
+        /// A Conversation was added
+        ///
+        /// `onConversationAdded`: the spec's callback `conversationAdded`.
+        ConversationAdded(super::types::ConversationAddedEvent),
+        /// A Conversation was removed
+        ///
+        /// `onConversationRemoved`: the spec's callback `conversationRemoved`.
+        ConversationRemoved(super::types::ConversationRemovedEvent),
+        /// A Conversation changed state
+        ///
+        /// `onConversationStateUpdated`: the spec's callback `conversationStateUpdated`.
+        ConversationStateUpdated(super::types::ConversationStateUpdatedEvent),
+        /// A Conversation was updated
+        ///
+        /// `onConversationUpdated`: the spec's callback `conversationUpdated`.
+        ConversationUpdated(super::types::ConversationUpdatedEvent),
+        /// A delivery receipt was updated
+        ///
+        /// `onDeliveryUpdated`: the spec's callback `deliveryUpdated`.
+        DeliveryUpdated(super::types::DeliveryUpdatedEvent),
+        /// A Message was added
+        ///
+        /// `onMessageAdded`: the spec's callback `messageAdded`.
+        MessageAdded(super::types::MessageAddedEvent),
+        /// A Message was removed
+        ///
+        /// `onMessageRemoved`: the spec's callback `messageRemoved`.
+        MessageRemoved(super::types::MessageRemovedEvent),
+        /// A Message was updated
+        ///
+        /// `onMessageUpdated`: the spec's callback `messageUpdated`.
+        MessageUpdated(super::types::MessageUpdatedEvent),
+        /// A Participant was added
+        ///
+        /// `onParticipantAdded`: the spec's callback `participantAdded`.
+        ParticipantAdded(super::types::ParticipantAddedEvent),
+        /// A Participant was removed
+        ///
+        /// `onParticipantRemoved`: the spec's callback `participantRemoved`.
+        ParticipantRemoved(super::types::ParticipantRemovedEvent),
+        /// A Participant was updated
+        ///
+        /// `onParticipantUpdated`: the spec's callback `participantUpdated`.
+        ParticipantUpdated(super::types::ParticipantUpdatedEvent),
+        /// An event this version of the spec does not describe, by its `EventType`. The verified body is still yours: `Verified::body`.
+        Other(::std::string::String),
+    }
+    impl Event {
+        /// The event's name, as the provider sends it.
+        pub fn name(&self) -> &str {
+            match self {
+                Self::ConversationAdded(_) => "onConversationAdded",
+                Self::ConversationRemoved(_) => "onConversationRemoved",
+                Self::ConversationStateUpdated(_) => "onConversationStateUpdated",
+                Self::ConversationUpdated(_) => "onConversationUpdated",
+                Self::DeliveryUpdated(_) => "onDeliveryUpdated",
+                Self::MessageAdded(_) => "onMessageAdded",
+                Self::MessageRemoved(_) => "onMessageRemoved",
+                Self::MessageUpdated(_) => "onMessageUpdated",
+                Self::ParticipantAdded(_) => "onParticipantAdded",
+                Self::ParticipantRemoved(_) => "onParticipantRemoved",
+                Self::ParticipantUpdated(_) => "onParticipantUpdated",
+                Self::Other(name) => name,
+            }
+        }
+    }
+    impl ::interlocutor_runtime::webhook::Event for Event {
+        const MEDIA: ::interlocutor_runtime::webhook::Media = ::interlocutor_runtime::webhook::Media::Form;
+        fn decode(
+            body: &[u8],
+        ) -> ::std::result::Result<Self, ::interlocutor_runtime::webhook::DecodeError> {
+            let name = ::interlocutor_runtime::webhook::form_tag(body, "EventType")?;
+            Ok(
+                match name.as_str() {
+                    "onConversationAdded" => {
+                        Self::ConversationAdded(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onConversationRemoved" => {
+                        Self::ConversationRemoved(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onConversationStateUpdated" => {
+                        Self::ConversationStateUpdated(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onConversationUpdated" => {
+                        Self::ConversationUpdated(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onDeliveryUpdated" => {
+                        Self::DeliveryUpdated(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onMessageAdded" => {
+                        Self::MessageAdded(::interlocutor_runtime::webhook::form(body)?)
+                    }
+                    "onMessageRemoved" => {
+                        Self::MessageRemoved(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onMessageUpdated" => {
+                        Self::MessageUpdated(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onParticipantAdded" => {
+                        Self::ParticipantAdded(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onParticipantRemoved" => {
+                        Self::ParticipantRemoved(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    "onParticipantUpdated" => {
+                        Self::ParticipantUpdated(
+                            ::interlocutor_runtime::webhook::form(body)?,
+                        )
+                    }
+                    _ => Self::Other(name),
+                },
+            )
+        }
     }
 }
