@@ -285,6 +285,68 @@ impl Endpoint {
     }
 }
 
+/// Every example of a callback's body in the specs: (spec file stem,
+/// callback name, media type, example), in file order.
+pub fn callback_examples() -> Vec<(String, String, String, Value)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the specs folder")
+        .map(|entry| entry.expect("a spec file").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let doc: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&file).expect("the spec")).expect("YAML");
+        let operations = doc["paths"].as_object().into_iter().flatten();
+        for operation in operations.flat_map(|(_, item)| item.as_object().into_iter().flatten()) {
+            let callbacks = operation.1["callbacks"].as_object().into_iter().flatten();
+            for (name, callback) in callbacks {
+                let items = callback.as_object().into_iter().flatten();
+                for request in items.flat_map(|(_, item)| item.as_object().into_iter().flatten()) {
+                    let content = request.1["requestBody"]["content"].as_object();
+                    for (media, body) in content.into_iter().flatten() {
+                        if let Some(example) = body.get("example") {
+                            out.push((stem.clone(), name.clone(), media.clone(), example.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The example of one callback (see [`callback_examples`]).
+pub fn callback_example(spec: &str, callback: &str) -> Value {
+    callback_examples()
+        .into_iter()
+        .find(|(stem, name, _, _)| stem == spec && name == callback)
+        .map(|(_, _, _, example)| example)
+        .unwrap_or_else(|| panic!("{spec} has no example for the callback {callback}"))
+}
+
+/// A flat JSON object as a form body, as Twilio sends its webhooks: each
+/// value as its text, an array as its key repeated.
+pub fn form_encode(example: &Value) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in example.as_object().expect("a form example is an object") {
+        let values = match value {
+            Value::Array(values) => values.clone(),
+            other => vec![other.clone()],
+        };
+        for value in values {
+            match value {
+                Value::String(text) => form.append_pair(name, &text),
+                other => form.append_pair(name, &other.to_string()),
+            };
+        }
+    }
+    form.finish()
+}
+
 pub use interlocutor::testing::{RecordedRequest, ScriptedResponse, TestTransport};
 
 /// What a request snapshot shows: the request as sent, secrets redacted.

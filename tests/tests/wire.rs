@@ -33,3 +33,5 @@ mod tracing_spans;
 mod twilio_conversations_v1;
 #[path = "twilio_conversations_v2.rs"]
 mod twilio_conversations_v2;
+#[path = "webhooks.rs"]
+mod webhooks;

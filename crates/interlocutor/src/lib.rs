@@ -111,6 +111,8 @@ mod providers;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub mod webhook;
+
 #[allow(dead_code)] // Only the providers whose features are on use it.
 mod env;
 

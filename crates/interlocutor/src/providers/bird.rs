@@ -1,7 +1,10 @@
 //! Bird's credentials, beside the generated client in `interlocutor::bird`
 //! (see `src/apis.rs`, generated).
 //!
-//! Bird authenticates with `Authorization: AccessKey <key>`.
+//! Bird authenticates with `Authorization: AccessKey <key>`, and signs the
+//! webhooks it delivers ([`webhook`]).
+
+pub mod webhook;
 
 use interlocutor_runtime::{CredentialError, Credentials};
 

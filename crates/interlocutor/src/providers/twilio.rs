@@ -1,8 +1,11 @@
-//! Twilio's credentials and regions, beside the generated clients in
-//! `interlocutor::twilio` (see `src/apis.rs`, generated).
+//! Twilio's credentials, regions and webhook verification ([`webhook`]),
+//! beside the generated clients in `interlocutor::twilio` (see `src/apis.rs`,
+//! generated).
 //!
 //! Twilio authenticates every API with HTTP Basic: an API Key SID and
 //! secret (recommended for production) or an Account SID and Auth Token.
+
+pub mod webhook;
 
 use interlocutor_runtime::{BuildError, CredentialError, Credentials};
 
