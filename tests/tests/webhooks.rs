@@ -84,7 +84,11 @@ fn twilio_published_form_vectors_verify() {
             ("To", "+18005551212"),
         ]
     };
-    type Case = (&'static str, Vec<(&'static str, &'static str)>, &'static str);
+    type Case = (
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+        &'static str,
+    );
     let cases: Vec<Case> = vec![
         // docs (current page)
         (
