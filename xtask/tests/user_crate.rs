@@ -4,8 +4,9 @@
 //! Every Rust example of the README becomes a binary of a fresh crate
 //! outside this workspace whose only dependencies are the README's own
 //! `[dependencies]` lines: `interlocutor` (by path; with `testing` for the
-//! examples that use it) and `tokio`. So the README cannot drift from the
-//! API, and an example that needs another crate fails here.
+//! examples that use it), `tokio`, and the `axum` line the webhook section
+//! gives. So the README cannot drift from the API, and an example that
+//! needs a crate the README does not name fails here.
 //!
 //! The same crate is then checked against a scratch copy of the workspace
 //! whose specs gained a request property, an enum value and a response
@@ -97,12 +98,13 @@ fn is_rust(info: &str) -> bool {
         .all(|tag| ATTRIBUTES.contains(&tag))
 }
 
-/// The `tokio = ...` line of the README's `[dependencies]` block.
-fn readme_tokio_dependency(readme: &str) -> String {
+/// The `<name> = ...` line the README gives for a dependency (`tokio` in
+/// its `[dependencies]` block, `axum` beside the webhook handler).
+fn readme_dependency(readme: &str, name: &str) -> String {
     readme
         .lines()
-        .find(|line| line.starts_with("tokio = "))
-        .expect("the README's [dependencies] block names tokio")
+        .find(|line| line.starts_with(&format!("{name} = ")))
+        .unwrap_or_else(|| panic!("the README names no `{name} = ...` dependency"))
         .to_owned()
 }
 
@@ -131,7 +133,10 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
         documented.len() >= 3,
         "the generated operations lost their examples"
     );
-    let tokio = readme_tokio_dependency(readme);
+    // The README's dependency lines, as a user copies them.
+    let dependencies = ["tokio", "axum"]
+        .map(|name| readme_dependency(readme, name))
+        .join("\n");
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
@@ -147,7 +152,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             dir.join(name).join("Cargo.toml"),
             format!(
                 "[package]\nname = \"readme-{name}\"\nedition = \"2024\"\npublish = false\n\n\
-                 [dependencies]\ninterlocutor = {{ path = {path:?}{features} }}\n{tokio}\n",
+                 [dependencies]\ninterlocutor = {{ path = {path:?}{features} }}\n{dependencies}\n",
                 path = interlocutor.display().to_string(),
             ),
         )
