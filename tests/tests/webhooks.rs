@@ -137,7 +137,7 @@ fn twilio_published_form_vectors_verify() {
             ],
             "IK+Dwps556ElfBT0I3Rgjkr1wJU=",
         ),
-        // user info in the stated URL
+        // user info in the stated URL, signed with it (twilio-node's vector)
         (
             "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2",
             call("+14158675309"),
@@ -395,9 +395,13 @@ fn twilio_shared_key_signatures_and_unknown_algorithms() {
         twilio_verify(&with_key, Method::POST, url, &signed, &body),
         Ok(())
     );
+    let error = twilio_verify(&token_only, Method::POST, url, &signed, &body).unwrap_err();
+    assert_eq!(error, WebhookError::NoSharedKey);
+    // Decided before any signature is checked: a stranger who sends the
+    // header learns no more than from a forgery.
     assert_eq!(
-        twilio_verify(&token_only, Method::POST, url, &signed, &body),
-        Err(WebhookError::NoSharedKey)
+        error.http_status(),
+        interlocutor::webhook::StatusCode::FORBIDDEN
     );
     // The same signature without the settings header is checked as
     // HMAC-SHA1 with the Auth Token: refused.

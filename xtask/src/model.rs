@@ -297,7 +297,8 @@ fn events(doc: &Value, operations: &[Operation]) -> Result<Option<Events>, Strin
                 Some(known) if known.component == callback.component => {}
                 Some(_) => {
                     return Err(format!(
-                        "two operations document a callback `{}` with different bodies: name                          them apart",
+                        "two operations document a callback `{}` with different bodies: name \
+                         them apart",
                         callback.name
                     ));
                 }
@@ -351,7 +352,8 @@ fn events(doc: &Value, operations: &[Operation]) -> Result<Option<Events>, Strin
         [tag] => (*tag).clone(),
         [] => {
             return Err(format!(
-                "the callbacks ({}) share one URL, and nothing in their bodies tells them apart:                  give each body the same required property with one `enum` value of its own \
+                "the callbacks ({}) share one URL, and nothing in their bodies tells them apart: \
+                 give each body the same required property with one `enum` value of its own \
                  (the event's name)",
                 callbacks
                     .iter()
@@ -805,7 +807,7 @@ fn lower_callback(
         .get("requestBody")
         .ok_or("its operation has no `requestBody`: the generator types a callback by its body")?;
     let variant = pascal(name);
-    if variant.is_empty() || variant == "Other" {
+    if syn::parse_str::<syn::Ident>(&variant).is_err() || variant == "Other" {
         return Err(format!(
             "the name becomes the event `{variant}`, which the `Event` enum cannot take"
         ));

@@ -283,6 +283,10 @@ paths:
                 callback("other", "application/json", created),
                 "callback `other`: the name becomes the event `Other`",
             ),
+            (
+                callback("1st", "application/json", created),
+                "callback `1st`: the name becomes the event `1st`",
+            ),
         ];
         for (callbacks, expected) in cases {
             let error = generate(&callbacks, EVENTS).unwrap_err();

@@ -37,8 +37,8 @@ pub trait Event: Sized {
 
 /// A verified body that is not an event the spec describes: not JSON (or
 /// not a form), without the property that names the event, or with a
-/// field of the wrong type. The message is bounded and never holds the
-/// body.
+/// field of the wrong type. The message is bounded (200 characters); it
+/// may quote the value that did not fit, as serde's messages do.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
     message: String,

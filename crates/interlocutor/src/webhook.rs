@@ -19,7 +19,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// over, with the URL the provider called.
 ///
 /// The URL is the one the provider signed: the URL you registered with it,
-/// scheme, host, port, path and query as the provider sent them. Behind a
+/// scheme, host, port, path and query as the provider sent them (Twilio
+/// adds to the query: take the query from the request). Behind a
 /// proxy or a load balancer the URL your server sees is not that one
 /// (another scheme, host or port), so state it yourself rather than
 /// rebuilding it from `Host` or `X-Forwarded-*` headers, which a client
@@ -107,6 +108,8 @@ impl<'a> Verified<'a> {
     /// The provider's id of this delivery, the same on each of its retries
     /// (Twilio's `I-Twilio-Idempotency-Token`, Bird's
     /// `messagebird-request-id`), for telling a retry from a new event.
+    /// Neither provider signs it: whoever replays a delivery can change it,
+    /// so it is no defence against a replay (Bird's signed timestamp is).
     pub fn delivery_id(&self) -> Option<&'a str> {
         self.id
     }
@@ -178,12 +181,14 @@ pub enum WebhookError {
 
 impl WebhookError {
     /// The status to answer the provider with: 413 for a body too large,
-    /// 500 when the verifier is not set up for what was sent, 422 for a
-    /// verified body that does not decode, 403 for every other refusal.
+    /// 500 when the URL your code states is not one, 422 for a verified
+    /// body that does not decode, 403 for every other refusal (a missing
+    /// shared key included: it is decided before any signature is checked,
+    /// so it must not tell a stranger more than a forgery does).
     pub fn http_status(&self) -> http::StatusCode {
         match self {
             Self::BodyTooLarge { .. } => http::StatusCode::PAYLOAD_TOO_LARGE,
-            Self::InvalidUrl(_) | Self::NoSharedKey => http::StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InvalidUrl(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
             Self::Decode(_) => http::StatusCode::UNPROCESSABLE_ENTITY,
             _ => http::StatusCode::FORBIDDEN,
         }

@@ -22,11 +22,17 @@
 //! # }
 //! ```
 //!
-//! The URL is the one Twilio called (see [`Delivery`]). Twilio's own
-//! libraries accept a signature over the URL with or without the scheme's
-//! default port (Twilio adds or drops it depending on the product), and so
-//! does [`Verifier`]: it also tries the URL without user info, which
-//! Twilio drops before signing.
+//! The URL is the one Twilio called (see [`Delivery`]), with the query
+//! Twilio added: `bodySHA256` for a JSON body, every parameter for a GET.
+//! So join the origin and path you registered with the request's own query
+//! (`uri.query()`). Twilio's own libraries accept a signature over the URL
+//! with or without the scheme's default port (Twilio adds or drops it
+//! depending on the product), and so does [`Verifier`].
+//!
+//! Twilio's signature has no timestamp: a captured delivery verifies again
+//! when it is sent again. `I-Twilio-Idempotency-Token`
+//! ([`Verified::delivery_id`]) is not signed, so it tells Twilio's retries
+//! apart but cannot stop a replay.
 
 use hmac::{Hmac, KeyInit, Mac};
 use interlocutor_runtime::CredentialError;
@@ -215,9 +221,9 @@ fn form_parameters(body: &[u8]) -> Vec<(String, String)> {
     parameters
 }
 
-/// The URLs Twilio may have signed for `url`: as given; without user info
-/// (Twilio drops it); and each without its port, or with the scheme's
-/// default port when it has none (Twilio adds or drops it by product).
+/// The URLs Twilio may have signed for `url`, as its libraries try them:
+/// as given, and without its port, or with the scheme's default port when
+/// it has none (Twilio adds or drops it by product).
 fn candidates(url: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(6);
     let mut push = |candidate: String| {
@@ -245,20 +251,18 @@ fn candidates(url: &str) -> Vec<String> {
     } else {
         "80"
     };
-    for userinfo in [userinfo, None] {
-        let prefix = match userinfo {
-            Some(userinfo) => format!("{scheme}://{userinfo}@{host}"),
-            None => format!("{scheme}://{host}"),
-        };
-        match port {
-            Some(port) => {
-                push(format!("{prefix}:{port}{tail}"));
-                push(format!("{prefix}{tail}"));
-            }
-            None => {
-                push(format!("{prefix}{tail}"));
-                push(format!("{prefix}:{default_port}{tail}"));
-            }
+    let prefix = match userinfo {
+        Some(userinfo) => format!("{scheme}://{userinfo}@{host}"),
+        None => format!("{scheme}://{host}"),
+    };
+    match port {
+        Some(port) => {
+            push(format!("{prefix}:{port}{tail}"));
+            push(format!("{prefix}{tail}"));
+        }
+        None => {
+            push(format!("{prefix}{tail}"));
+            push(format!("{prefix}:{default_port}{tail}"));
         }
     }
     out
@@ -273,7 +277,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn candidates_cover_ports_and_user_info() {
+    fn candidates_cover_ports_as_twilios_libraries_do() {
         assert_eq!(
             candidates("https://example.com/a?b=1"),
             ["https://example.com/a?b=1", "https://example.com:443/a?b=1"]
@@ -283,8 +287,6 @@ mod tests {
             [
                 "http://user:pass@example.com:8080",
                 "http://user:pass@example.com",
-                "http://example.com:8080",
-                "http://example.com",
             ]
         );
         assert_eq!(
