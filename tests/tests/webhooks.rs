@@ -289,6 +289,21 @@ fn twilio_independently_signed_requests_verify() {
         Err(WebhookError::SignatureMismatch)
     );
 
+    // A Conversations event delivered by GET is read from the signed query.
+    let event_url = "https://hooks.example.com/events?AccountSid=AC1&EventType=onConversationUpdated\
+                     &ConversationSid=CH1&FriendlyName=Caf%C3%A9";
+    let signature = hmac(sha1, token, &[event_url.as_bytes()]);
+    let signed = headers(&[("x-twilio-signature", &signature)]);
+    let event: twilio::conversations_v1::webhooks::Event = verifier
+        .event(&Delivery::new(&Method::GET, event_url, &signed, b""))
+        .unwrap();
+    match event {
+        twilio::conversations_v1::webhooks::Event::ConversationUpdated(update) => {
+            assert_eq!(update.friendly_name.as_deref(), Some("Café"));
+        }
+        other => panic!("{other:?}"),
+    }
+
     // A form with non-ASCII values and a repeated key, signed with the
     // default port and received without it (and the other way round).
     let pairs = [

@@ -97,6 +97,9 @@ pub(crate) fn shown_url(url: &str) -> String {
 pub struct Verified<'a> {
     pub(crate) body: &'a [u8],
     pub(crate) id: Option<&'a str>,
+    /// The signed query of a delivery that carries its parameters there
+    /// (a Twilio GET), read as the form body it stands for.
+    pub(crate) query_parameters: Option<&'a str>,
 }
 
 impl<'a> Verified<'a> {
@@ -116,8 +119,14 @@ impl<'a> Verified<'a> {
 
     /// The body read as one of an API's events, e.g.
     /// `verified.decode::<interlocutor::bird::conversations::webhooks::Event>()`.
+    /// A form event delivered by GET (Twilio sends its parameters in the
+    /// query then) is read from the signed query.
     pub fn decode<E: Event>(&self) -> Result<E, WebhookError> {
-        E::decode(self.body).map_err(WebhookError::Decode)
+        let source = match self.query_parameters {
+            Some(query) if self.body.is_empty() && E::MEDIA == Media::Form => query.as_bytes(),
+            _ => self.body,
+        };
+        E::decode(source).map_err(WebhookError::Decode)
     }
 }
 

@@ -2037,6 +2037,134 @@ pub mod types {
         ///The Notification Level of this User Conversation. One of `default` or `muted`.
         pub notification_level: ::std::option::Option<NotificationLevel>,
     }
+    ///The parameters of an `onUserAdded` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct UserAddedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The User's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///When the User was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`UserAddedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<UserAddedEventEventType>,
+        ///The User's friendly name.
+        #[serde(
+            rename = "FriendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The User's identity.
+        #[serde(
+            rename = "Identity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///The SID of the User's role.
+        #[serde(
+            rename = "RoleSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        ///The SID of the User.
+        #[serde(rename = "UserSid")]
+        pub user_sid: ::std::string::String,
+    }
+    ///`UserAddedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum UserAddedEventEventType {
+        #[serde(rename = "onUserAdded")]
+        ///`onUserAdded`
+        OnUserAdded,
+    }
+    impl ::std::fmt::Display for UserAddedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnUserAdded => f.write_str("onUserAdded"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserAddedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onUserAdded" => Ok(Self::OnUserAdded),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a UserAddedEventEventType: expected one of `onUserAdded`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserAddedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A conversation of the user belonging to a default conversation service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -2132,6 +2260,154 @@ pub mod types {
         pub date_inactive: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+    }
+    ///The parameters of an `onUserUpdated` webhook.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct UserUpdatedEvent {
+        ///The SID of the Account the event belongs to.
+        #[serde(rename = "AccountSid")]
+        pub account_sid: ::std::string::String,
+        ///The User's attributes: a JSON object, as text.
+        #[serde(
+            rename = "Attributes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attributes: ::std::option::Option<::std::string::String>,
+        ///The SID of the Conversation Service.
+        #[serde(
+            rename = "ChatServiceSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chat_service_sid: ::std::option::Option<::std::string::String>,
+        ///The identity of the user who performed the action (SDK actions only).
+        #[serde(
+            rename = "ClientIdentity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_identity: ::std::option::Option<::std::string::String>,
+        ///When the User was created.
+        #[serde(
+            rename = "DateCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_created: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the User was last updated.
+        #[serde(
+            rename = "DateUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_updated: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(rename = "EventType")]
+        ///`UserUpdatedEventEventType`
+        pub event_type: ::interlocutor_runtime::Open<UserUpdatedEventEventType>,
+        ///The User's friendly name.
+        #[serde(
+            rename = "FriendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The User's identity.
+        #[serde(
+            rename = "Identity",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub identity: ::std::option::Option<::std::string::String>,
+        ///Whether the User has a push notification binding.
+        #[serde(
+            rename = "IsNotifiable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_notifiable: ::std::option::Option<bool>,
+        ///Whether the User is connected to a client (with the Reachability Indicator on).
+        #[serde(
+            rename = "IsOnline",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_online: ::std::option::Option<bool>,
+        ///The SID of the User's role.
+        #[serde(
+            rename = "RoleSid",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_sid: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        ///Where the action an event reports came from.
+        pub source: ::std::option::Option<::interlocutor_runtime::Open<WebhookSource>>,
+        ///The SID of the User.
+        #[serde(rename = "UserSid")]
+        pub user_sid: ::std::string::String,
+    }
+    ///`UserUpdatedEventEventType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum UserUpdatedEventEventType {
+        #[serde(rename = "onUserUpdated")]
+        ///`onUserUpdated`
+        OnUserUpdated,
+    }
+    impl ::std::fmt::Display for UserUpdatedEventEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OnUserUpdated => f.write_str("onUserUpdated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserUpdatedEventEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "onUserUpdated" => Ok(Self::OnUserUpdated),
+                _ => {
+                    ::std::result::Result::Err(
+                        ::std::format!(
+                            "{:?} {}", value.chars().take(100).collect:: <
+                            ::std::string::String > (),
+                            "is not a UserUpdatedEventEventType: expected one of `onUserUpdated`"
+                        )
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UserUpdatedEventEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///The kind of a participant's address.
     #[derive(
@@ -4577,6 +4853,157 @@ pub mod types {
             }
         }
     }
+    impl UserAddedEvent {
+        ///A `UserAddedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<UserAddedEventEventType>,
+            >,
+            user_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                date_created: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                friendly_name: ::std::default::Default::default(),
+                identity: ::std::default::Default::default(),
+                role_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                user_sid: ::std::convert::Into::into(user_sid),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The User's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the User was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`UserAddedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<UserAddedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `FriendlyName`.
+        ///
+        ///The User's friendly name.
+        pub fn with_friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Identity`.
+        ///
+        ///The User's identity.
+        pub fn with_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `RoleSid`.
+        ///
+        ///The SID of the User's role.
+        pub fn with_role_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `UserSid`.
+        ///
+        ///The SID of the User.
+        pub fn with_user_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_sid = ::std::convert::Into::into(value);
+            self
+        }
+    }
     impl UserConversation {
         ///A `UserConversation` with every field left out; the methods below fill it in.
         #[allow(clippy::new_without_default)]
@@ -4885,6 +5312,193 @@ pub mod types {
             self
         }
     }
+    impl UserUpdatedEvent {
+        ///A `UserUpdatedEvent` with its required fields; the methods below fill in the optional ones.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            account_sid: impl ::std::convert::Into<::std::string::String>,
+            event_type: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<UserUpdatedEventEventType>,
+            >,
+            user_sid: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                account_sid: ::std::convert::Into::into(account_sid),
+                attributes: ::std::default::Default::default(),
+                chat_service_sid: ::std::default::Default::default(),
+                client_identity: ::std::default::Default::default(),
+                date_created: ::std::default::Default::default(),
+                date_updated: ::std::default::Default::default(),
+                event_type: ::std::convert::Into::into(event_type),
+                friendly_name: ::std::default::Default::default(),
+                identity: ::std::default::Default::default(),
+                is_notifiable: ::std::default::Default::default(),
+                is_online: ::std::default::Default::default(),
+                role_sid: ::std::default::Default::default(),
+                source: ::std::default::Default::default(),
+                user_sid: ::std::convert::Into::into(user_sid),
+            }
+        }
+        ///Sets `AccountSid`.
+        ///
+        ///The SID of the Account the event belongs to.
+        pub fn with_account_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_sid = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `Attributes`.
+        ///
+        ///The User's attributes: a JSON object, as text.
+        pub fn with_attributes(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.attributes = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ChatServiceSid`.
+        ///
+        ///The SID of the Conversation Service.
+        pub fn with_chat_service_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.chat_service_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `ClientIdentity`.
+        ///
+        ///The identity of the user who performed the action (SDK actions only).
+        pub fn with_client_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateCreated`.
+        ///
+        ///When the User was created.
+        pub fn with_date_created(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_created = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `DateUpdated`.
+        ///
+        ///When the User was last updated.
+        pub fn with_date_updated(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+        ) -> Self {
+            self.date_updated = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `EventType`.
+        ///
+        ///`UserUpdatedEventEventType`
+        pub fn with_event_type(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::interlocutor_runtime::Open<UserUpdatedEventEventType>,
+            >,
+        ) -> Self {
+            self.event_type = ::std::convert::Into::into(value);
+            self
+        }
+        ///Sets `FriendlyName`.
+        ///
+        ///The User's friendly name.
+        pub fn with_friendly_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.friendly_name = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Identity`.
+        ///
+        ///The User's identity.
+        pub fn with_identity(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.identity = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `IsNotifiable`.
+        ///
+        ///Whether the User has a push notification binding.
+        pub fn with_is_notifiable(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.is_notifiable = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `IsOnline`.
+        ///
+        ///Whether the User is connected to a client (with the Reachability Indicator on).
+        pub fn with_is_online(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.is_online = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `RoleSid`.
+        ///
+        ///The SID of the User's role.
+        pub fn with_role_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.role_sid = ::std::option::Option::Some(
+                ::std::convert::Into::into(value),
+            );
+            self
+        }
+        ///Sets `Source`.
+        ///
+        ///Where the action an event reports came from.
+        pub fn with_source(
+            mut self,
+            value: impl ::std::convert::Into<::interlocutor_runtime::Open<WebhookSource>>,
+        ) -> Self {
+            self.source = ::std::option::Option::Some(::std::convert::Into::into(value));
+            self
+        }
+        ///Sets `UserSid`.
+        ///
+        ///The SID of the User.
+        pub fn with_user_sid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_sid = ::std::convert::Into::into(value);
+            self
+        }
+    }
     impl ::interlocutor_runtime::Validate for UpdateUserConversationRequest {
         fn validate_at(
             &self,
@@ -5040,6 +5654,14 @@ pub mod webhooks {
         ///
         /// `onParticipantUpdated`: the spec's callback `participantUpdated`.
         ParticipantUpdated(super::types::ParticipantUpdatedEvent),
+        /// A User was added
+        ///
+        /// `onUserAdded`: the spec's callback `userAdded`.
+        UserAdded(super::types::UserAddedEvent),
+        /// A User was updated
+        ///
+        /// `onUserUpdated`: the spec's callback `userUpdated`.
+        UserUpdated(super::types::UserUpdatedEvent),
         /// An event this version of the spec does not describe, by its `EventType`. The verified body is still yours: `Verified::body`.
         Other(::std::string::String),
     }
@@ -5058,6 +5680,8 @@ pub mod webhooks {
                 Self::ParticipantAdded(_) => "onParticipantAdded",
                 Self::ParticipantRemoved(_) => "onParticipantRemoved",
                 Self::ParticipantUpdated(_) => "onParticipantUpdated",
+                Self::UserAdded(_) => "onUserAdded",
+                Self::UserUpdated(_) => "onUserUpdated",
                 Self::Other(name) => name,
             }
         }
@@ -5122,6 +5746,12 @@ pub mod webhooks {
                         Self::ParticipantUpdated(
                             ::interlocutor_runtime::webhook::form(body)?,
                         )
+                    }
+                    "onUserAdded" => {
+                        Self::UserAdded(::interlocutor_runtime::webhook::form(body)?)
+                    }
+                    "onUserUpdated" => {
+                        Self::UserUpdated(::interlocutor_runtime::webhook::form(body)?)
                     }
                     _ => Self::Other(name),
                 },

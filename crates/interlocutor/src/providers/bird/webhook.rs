@@ -141,6 +141,7 @@ impl Verifier {
         Ok(Verified {
             body,
             id: header(delivery.headers, REQUEST_ID_HEADER).ok().flatten(),
+            query_parameters: None,
         })
     }
 

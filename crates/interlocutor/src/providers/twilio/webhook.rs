@@ -30,7 +30,10 @@
 //! depending on the product), and so does [`Verifier`].
 //!
 //! Twilio's signature has no timestamp: a captured delivery verifies again
-//! when it is sent again. `I-Twilio-Idempotency-Token`
+//! when it is sent again. Nor does it separate names from values, so a
+//! captured form body can be re-cut (`A=xB&C=y` signs as `A=x&BC=y`) and
+//! keep its signature: read a decoded event's fields, not positions in the
+//! raw body. `I-Twilio-Idempotency-Token`
 //! ([`Verified::delivery_id`]) is not signed, so it tells Twilio's retries
 //! apart but cannot stop a replay.
 
@@ -144,9 +147,22 @@ impl Verifier {
         if !signed {
             return Err(WebhookError::SignatureMismatch);
         }
+        let is_get =
+            *delivery.method == http::Method::GET || *delivery.method == http::Method::HEAD;
         Ok(Verified {
             body,
             id: header(delivery.headers, IDEMPOTENCY_HEADER).ok().flatten(),
+            // A GET carries its parameters in the (signed) query.
+            query_parameters: is_get
+                .then(|| {
+                    delivery
+                        .url
+                        .split('#')
+                        .next()
+                        .and_then(|url| url.split_once('?'))
+                })
+                .flatten()
+                .map(|(_, query)| query),
         })
     }
 
