@@ -74,11 +74,13 @@ pub fn generate_crate(
             contents: readme(&crate_name, &spec, &shown),
         },
     ];
+    let cli = crate::cli::api_operations(&spec.api, &spec.original);
     let api = crate::facade::Api {
         crate_name,
         dir: stem.to_owned(),
         title: spec.api.title,
         wiring: spec.api.wiring,
+        cli,
     };
     Ok((files, api))
 }

@@ -26,6 +26,8 @@ pub struct Api {
     pub dir: String,
     pub title: String,
     pub wiring: Wiring,
+    /// Its part of the command line: table entries and call arms.
+    pub cli: (proc_macro2::TokenStream, proc_macro2::TokenStream),
 }
 
 const FACADE: &str = "crates/interlocutor";
@@ -320,6 +322,7 @@ mod tests {
             crate_name: format!("interlocutor-{dir}"),
             dir: dir.to_owned(),
             title: dir.to_owned(),
+            cli: Default::default(),
             wiring: Wiring {
                 provider: provider.to_owned(),
                 provider_name: provider.to_owned(),

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod checks;
+mod cli;
 mod client;
 mod codegen;
 mod facade;
@@ -185,6 +186,14 @@ fn plan(root: &Path) -> Result<Plan, String> {
         ));
     }
     files.extend(facade::generate(root, &apis)?);
+    // The command line, where the workspace has one.
+    if root.join(cli::CLI).join("Cargo.toml").is_file() {
+        let parts: Vec<_> = apis.iter().map(|api| api.cli.clone()).collect();
+        files.push(codegen::GeneratedFile {
+            path: Path::new(cli::CLI).join("src/operations.rs"),
+            contents: cli::file(&parts)?,
+        });
+    }
     let orphans = output::orphaned_crates(root, &specs)?;
     Ok(Plan {
         specs: specs.len(),

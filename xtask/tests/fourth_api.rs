@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{cargo, copy_dir, scratch_manifest, succeeded, workspace_root, xtask};
+use common::{
+    cargo, copy_dir, copy_library_crates, scratch_manifest, succeeded, workspace_root, xtask,
+};
 
 /// A small JSON API with no `x-interlocutor` block: everything the facade
 /// needs comes from the file name (`acme-tickets`) and the error schema.
@@ -87,7 +89,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     let scratch = tempfile::tempdir().unwrap();
     let work = scratch.path();
     copy_dir(&root.join("specs"), &work.join("specs"));
-    copy_dir(&root.join("crates"), &work.join("crates"));
+    copy_library_crates(&root, work);
     std::fs::copy(root.join("README.md"), work.join("README.md")).unwrap();
     scratch_manifest(work, r#"["crates/*", "program"]"#);
 

@@ -26,7 +26,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_dir, scratch_manifest, workspace_root};
+use common::{copy_dir, copy_library_crates, scratch_manifest, workspace_root};
 use serde_json::{Value, json};
 
 /// A fenced code block of the README.
@@ -366,7 +366,7 @@ const GROWN_ENUM_VALUE: &str = "INTERLOCUTOR_GROWTH_PROBE";
 fn copy_workspace(root: &Path, to: &Path) {
     scratch_manifest(to, r#"["crates/*"]"#);
     copy_dir(&root.join("specs"), &to.join("specs"));
-    copy_dir(&root.join("crates"), &to.join("crates"));
+    copy_library_crates(root, to);
 }
 
 /// Adds, to every operation of the spec at `path`, an optional property to

@@ -15,6 +15,15 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// `crates/` of the workspace at `root`, copied to `to/crates` without the
+/// command line (`interlocutor-cli`): a scratch workspace builds the
+/// libraries, and the command line's tests use the workspace's own test
+/// helpers, which are not copied.
+pub fn copy_library_crates(root: &Path, to: &Path) {
+    copy_dir(&root.join("crates"), &to.join("crates"));
+    std::fs::remove_dir_all(to.join("crates/interlocutor-cli")).unwrap();
+}
+
 /// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
