@@ -17,6 +17,8 @@
 //! | 6 | the API could not be reached (connection, timeout) |
 //! | 7 | the API's answer could not be read |
 
+// Written by `cargo xtask generate` (prettyplease's layout, not rustfmt's).
+#[rustfmt::skip]
 mod operations;
 // Some kinds (query parameters, numbers) no spec of today has: the
 // generated table uses what its specs need.

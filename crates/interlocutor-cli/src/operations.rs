@@ -133,14 +133,16 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Partially Update a Conversation",
         method: "PATCH",
         path: "/v2/Conversations/{Sid}",
-        params: &[Param {
-            wire: "Sid",
-            flag: "sid",
-            place: Place::Path,
-            required: true,
-            repeated: false,
-            help: "The Conversation ID.",
-        }],
+        params: &[
+            Param {
+                wire: "Sid",
+                flag: "sid",
+                place: Place::Path,
+                required: true,
+                repeated: false,
+                help: "The Conversation ID.",
+            },
+        ],
         has_body: true,
         fields: &[
             Field {
@@ -183,22 +185,31 @@ pub async fn call(
 ) -> Result<serde_json::Value, interlocutor::Error> {
     match (operation.provider, operation.api, operation.name) {
         ("bird", "conversations", "update-conversation") => {
-            let client = setup.client(interlocutor::bird::conversations::Client::builder(
-                interlocutor::bird::from_env()?,
-            ))?;
+            let client = setup
+                .client(
+                    interlocutor::bird::conversations::Client::builder(
+                        interlocutor::bird::from_env()?,
+                    ),
+                )?;
             let response = client
                 .update_conversation(
                     input.text("workspaceId")?,
                     input.text("conversationId")?,
-                    input.body::<interlocutor::bird::conversations::types::ConversationUpdate>()?,
+                    input
+                        .body::<
+                            interlocutor::bird::conversations::types::ConversationUpdate,
+                        >()?,
                 )
                 .await?;
             Ok(input.output(&*response))
         }
         ("twilio", "conversations-v1", "update-user-conversation") => {
-            let client = setup.client(interlocutor::twilio::conversations_v1::Client::builder(
-                interlocutor::twilio::from_env()?,
-            ))?;
+            let client = setup
+                .client(
+                    interlocutor::twilio::conversations_v1::Client::builder(
+                        interlocutor::twilio::from_env()?,
+                    ),
+                )?;
             let response = client
                 .update_user_conversation(
                     input.text("UserSid")?,
@@ -212,15 +223,19 @@ pub async fn call(
             Ok(input.output(&*response))
         }
         ("twilio", "conversations-v2", "patch-conversation-by-id") => {
-            let client = setup.client(interlocutor::twilio::conversations_v2::Client::builder(
-                interlocutor::twilio::from_env()?,
-            ))?;
+            let client = setup
+                .client(
+                    interlocutor::twilio::conversations_v2::Client::builder(
+                        interlocutor::twilio::from_env()?,
+                    ),
+                )?;
             let response = client
                 .patch_conversation_by_id(
                     input.text("Sid")?,
                     input
-                        .body::<interlocutor::twilio::conversations_v2::types::ConversationPatch>(
-                        )?,
+                        .body::<
+                            interlocutor::twilio::conversations_v2::types::ConversationPatch,
+                        >()?,
                 )
                 .await?;
             Ok(input.output(&*response))
