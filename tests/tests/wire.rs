@@ -13,6 +13,8 @@ mod facade;
 mod faults;
 #[path = "hostile_input.rs"]
 mod hostile_input;
+#[path = "mocks.rs"]
+mod mocks;
 #[path = "properties.rs"]
 mod properties;
 #[path = "proxy.rs"]

@@ -153,6 +153,7 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
     let errors = crate::client::error_impls(&spec.api);
     let client = client_definition(spec, crate_name);
     let webhooks = crate::webhooks::module(&spec.api);
+    let mocks = crate::mocks::module(&spec.api);
     let tokens = quote::quote! {
         /// Types used as operation parameters and responses.
         #[allow(clippy::all)]
@@ -163,6 +164,7 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
         #operations
         #errors
         #webhooks
+        #mocks
     };
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: internal error: the generated code does not parse: {error}")
@@ -326,6 +328,8 @@ generated-from = {generated_from}
 [features]
 # `JsonSchema` for every type (for users who publish the schemas).
 schemars = ["dep:schemars", "interlocutor-runtime/schemars"]
+# Typed mocks of the operations (`mock::Mock`), on the runtime's test transport.
+testing = ["interlocutor-runtime/testing"]
 
 [dependencies]
 {dependencies}

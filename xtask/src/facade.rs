@@ -230,6 +230,18 @@ fn manifest(template: &str, apis: &[Api], version: &str) -> Result<String, Strin
         "# `JsonSchema` for every request and response type.\nschemars = [{}]",
         schemars.join(", ")
     );
+    let testing: Vec<String> = std::iter::once("\"interlocutor-runtime/testing\"".to_owned())
+        .chain(
+            apis.iter()
+                .map(|api| format!("\"{}?/testing\"", api.crate_name)),
+        )
+        .collect();
+    let _ = writeln!(
+        features,
+        "# An in-process transport and typed mocks for testing code that calls these clients.\n\
+         testing = [{}]",
+        testing.join(", ")
+    );
     let default: Vec<String> = default.iter().map(|f| format!("{f:?}")).collect();
     let features = format!("default = [{}]\n{features}", default.join(", "));
     let dependencies: String = apis

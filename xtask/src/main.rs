@@ -15,6 +15,7 @@ mod client;
 mod codegen;
 mod facade;
 mod files;
+mod mocks;
 mod model;
 mod names;
 mod output;

@@ -56,6 +56,8 @@ pub const ITEMS: &[&str] = &[
     "whole_seconds",
     // Events the API sends (callbacks).
     "webhook",
+    // Typed mocks (the `testing` feature).
+    "testing",
 ];
 
 #[cfg(test)]

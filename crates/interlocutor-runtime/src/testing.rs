@@ -17,6 +17,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 
+#[doc(hidden)]
+pub mod mock;
+
+/// Answers a recorded request, or says why it cannot (see `mock`).
+type Answer = Arc<dyn Fn(&RecordedRequest) -> Result<ScriptedResponse, String> + Send + Sync>;
+
 /// Records requests and answers them from a script, in order.
 ///
 /// Clones share the same script and record, so a test keeps one clone and
@@ -30,6 +36,8 @@ pub struct TestTransport {
 struct State {
     script: VecDeque<ScriptedResponse>,
     recorded: Vec<RecordedRequest>,
+    /// A typed mock's expectations, asked before the script.
+    answer: Option<Answer>,
 }
 
 impl TestTransport {
@@ -54,6 +62,12 @@ impl TestTransport {
         self.state().recorded.last().cloned()
     }
 
+    /// Answers each request with `answer` first, the script only when it
+    /// declines (a typed mock's expectations).
+    pub(crate) fn answer_with(&self, answer: Answer) {
+        self.state().answer = Some(answer);
+    }
+
     /// How many scripted responses have not been used yet.
     pub fn pending_responses(&self) -> usize {
         self.state().script.len()
@@ -65,15 +79,20 @@ impl TestTransport {
         let recorded = RecordedRequest::from_request(request);
         let response = {
             let mut state = self.state();
-            let response = state.script.pop_front().unwrap_or_else(|| {
-                ScriptedResponse::text(
-                    501,
-                    format!(
-                        "interlocutor TestTransport: no response was scripted for {} {}",
-                        recorded.method, recorded.path
-                    ),
-                )
-            });
+            let unanswered = match state.answer.clone() {
+                Some(answer) => answer(&recorded),
+                None => Err(format!(
+                    "interlocutor TestTransport: no response was scripted for {} {}",
+                    recorded.method, recorded.path
+                )),
+            };
+            let response = match unanswered {
+                Ok(response) => response,
+                Err(why) => state
+                    .script
+                    .pop_front()
+                    .unwrap_or_else(|| ScriptedResponse::text(501, why)),
+            };
             state.recorded.push(recorded);
             response
         };

@@ -5759,3 +5759,117 @@ pub mod webhooks {
         }
     }
 }
+/** Typed mocks of the Twilio Conversations API's operations (the `testing` feature).
+
+ A [`Mock`] answers the client it is handed to (`Client::builder(credentials).transport(mock.transport())`): each expectation matches an operation by its path parameters and body fields and answers with typed responses, in order (the last one again for every later call). A call no expectation matches is answered with a 501 whose body names the operations and what did not match; [`Mock::verify`] checks the call counts. The transport still records every request as it went on the wire.*/
+#[cfg(feature = "testing")]
+pub mod mock {
+    /// The expectations of one test, and the transport that answers by them.
+    #[derive(Clone, Default)]
+    pub struct Mock {
+        set: ::interlocutor_runtime::testing::mock::MockSet,
+    }
+    impl Mock {
+        /// A mock with no expectations.
+        pub fn new() -> Self {
+            Self::default()
+        }
+        /// The transport to build the client with; its record is
+        /// the wire.
+        pub fn transport(&self) -> ::interlocutor_runtime::testing::TestTransport {
+            self.set.transport()
+        }
+        /// Panics, naming each, if an expectation was not called as
+        /// often as it says, was never called, or left responses
+        /// unused.
+        pub fn verify(&self) {
+            self.set.verify();
+        }
+        /// Expects `update_user_conversation` (`POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`): every call that matches what the returned builder is given is answered by its responses.
+        pub fn update_user_conversation(&self) -> UpdateUserConversationExpectation {
+            static UPDATE_USER_CONVERSATION: ::interlocutor_runtime::testing::mock::OperationShape = ::interlocutor_runtime::testing::mock::OperationShape {
+                name: "update_user_conversation",
+                method: "POST",
+                path: "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
+                form: true,
+            };
+            UpdateUserConversationExpectation(self.set.expect(&UPDATE_USER_CONVERSATION))
+        }
+    }
+    /// An expectation of `update_user_conversation`, from [`Mock::update_user_conversation`].
+    pub struct UpdateUserConversationExpectation(
+        ::interlocutor_runtime::testing::mock::ExpectationHandle,
+    );
+    impl UpdateUserConversationExpectation {
+        /// Matches only calls whose path parameter `UserSid` is `value`.
+        pub fn user_sid(self, value: impl ::std::fmt::Display) -> Self {
+            self.0.path_param("UserSid", value);
+            self
+        }
+        /// Matches only calls whose path parameter `ConversationSid` is `value`.
+        pub fn conversation_sid(self, value: impl ::std::fmt::Display) -> Self {
+            self.0.path_param("ConversationSid", value);
+            self
+        }
+        /// Matches only calls whose body has every field `body`
+        /// sets, with the same value; the fields it leaves out are
+        /// not looked at.
+        pub fn body(self, body: &super::types::UpdateUserConversationRequest) -> Self {
+            self.0.body(body);
+            self
+        }
+        /// Answers with `value` and HTTP 200, then the next response.
+        pub fn respond(self, value: &super::types::UserConversation) -> Self {
+            self.0
+                .respond(
+                    ::interlocutor_runtime::testing::ScriptedResponse::json(
+                        200u16,
+                        value,
+                    ),
+                );
+            self
+        }
+        /// Answers with the API's documented error body and `status`.
+        pub fn respond_error(
+            self,
+            status: u16,
+            error: &super::types::TwilioError,
+        ) -> Self {
+            self.0
+                .respond(
+                    ::interlocutor_runtime::testing::ScriptedResponse::json(
+                        status,
+                        error,
+                    ),
+                );
+            self
+        }
+        /// Answers with `status` and an empty body (a 429, a 503).
+        pub fn respond_status(self, status: u16) -> Self {
+            self.0
+                .respond(
+                    ::interlocutor_runtime::testing::ScriptedResponse::empty(status),
+                );
+            self
+        }
+        /// Answers with any scripted response.
+        pub fn respond_with(
+            self,
+            response: ::interlocutor_runtime::testing::ScriptedResponse,
+        ) -> Self {
+            self.0.respond(response);
+            self
+        }
+        /// Delays the response added last (on tokio's clock).
+        pub fn delay(self, delay: ::std::time::Duration) -> Self {
+            self.0.delay(delay);
+            self
+        }
+        /// Expects exactly `times` calls: [`Mock::verify`] checks it,
+        /// and a call beyond it is not matched.
+        pub fn times(self, times: usize) -> Self {
+            self.0.times(times);
+            self
+        }
+    }
+}
