@@ -149,11 +149,11 @@ pub fn module(api: &Api) -> TokenStream {
     }
     let module_doc = format!(
         " Typed mocks of the {} API's operations (the `testing` feature).\n\n \
-         A [`Mock`] answers the client it is handed to (`Client::builder(credentials)\
+         A [`Mock`](mock::Mock) answers the client it is handed to (`Client::builder(credentials)\
          .transport(mock.transport())`): each expectation matches an operation by its path \
          parameters and body fields and answers with typed responses, in order (the last one \
          again for every later call). A call no expectation matches is answered with a 501 \
-         whose body names the operations and what did not match; [`Mock::verify`] checks the \
+         whose body names the operations and what did not match; [`Mock::verify`](mock::Mock::verify) checks the \
          call counts. The transport still records every request as it went on the wire.",
         crate::names::doc_text(&api.title).trim()
     );
