@@ -75,12 +75,30 @@ pub fn generate_crate(
         },
     ];
     let cli = crate::cli::api_operations(&spec.api, &spec.original);
+    let operations = spec
+        .api
+        .operations
+        .iter()
+        .map(|operation| {
+            let media = match operation.body.as_ref().map(|body| body.media) {
+                Some(crate::model::Media::Json) => " (JSON)",
+                Some(crate::model::Media::Form) => " (form)",
+                None => "",
+            };
+            format!(
+                "`{} {}`{media}",
+                operation.method.to_ascii_uppercase(),
+                operation.path
+            )
+        })
+        .collect();
     let api = crate::facade::Api {
         crate_name,
         dir: stem.to_owned(),
         title: spec.api.title,
         wiring: spec.api.wiring,
         cli,
+        operations,
     };
     Ok((files, api))
 }

@@ -1,7 +1,9 @@
 //! `cargo xtask`: maintainer tasks for the Interlocutor workspace.
 //!
 //! `cargo xtask generate` turns every `specs/*.yaml` into a client crate
-//! under `crates/` and writes the facade's wiring (`facade.rs`);
+//! under `crates/`, and writes the facade's wiring (`facade.rs`: its
+//! manifest, `src/apis.rs`, `src/apis.md`, `src/providers/mod.rs`) and the
+//! command line's operations (`cli.rs`);
 //! `cargo xtask generate --check` verifies that what is checked in is what
 //! the specs produce, printing a diff when it is not. `cargo xtask bench`
 //! times the generator and runs the client benchmark.

@@ -170,7 +170,10 @@ pub fn write_all(
             .expect("generated files live in a crate directory");
         std::fs::create_dir_all(parent)
             .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
-        let temporary = path.with_extension("xtask-tmp");
+        // The whole name kept: `apis.rs` and `apis.md` must not share one.
+        let mut temporary = path.clone().into_os_string();
+        temporary.push(".xtask-tmp");
+        let temporary = PathBuf::from(temporary);
         std::fs::write(&temporary, &file.contents)
             .map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
         Ok((temporary, path))

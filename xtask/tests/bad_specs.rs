@@ -1,7 +1,7 @@
 //! `cargo xtask generate` on specs it must refuse: one paragraph naming the
 //! file and the construct, a non-zero exit, and not one file touched.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, tree, workspace_root, xtask_outcome as xtask};
 

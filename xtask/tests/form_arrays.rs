@@ -10,7 +10,7 @@
 //! generated into a scratch workspace and called, through the in-process
 //! `TestTransport`, by a small program whose output is the snapshot.
 
-mod common;
+use crate::common;
 
 use common::{cargo, copy_dir, scratch_manifest, succeeded, workspace_root, xtask};
 

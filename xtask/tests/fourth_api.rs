@@ -4,7 +4,7 @@
 //! `interlocutor::<provider>::<module>::Client`, its errors converting into
 //! `interlocutor::Error`, with no other edit.
 
-mod common;
+use crate::common;
 
 use common::{
     cargo, copy_dir, copy_library_crates, scratch_manifest, succeeded, workspace_root, xtask,

@@ -3,7 +3,7 @@
 //! real binary on a scratch workspace and checks that nothing it must not
 //! touch was touched.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

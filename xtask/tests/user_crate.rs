@@ -22,7 +22,7 @@
 //! directory of its own (a cargo inside `cargo test` cannot share the outer
 //! one's lock); after the first run it is incremental.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -108,8 +108,14 @@ fn readme_dependency(readme: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// Whether an example needs the `testing` feature: the test transport, or
+/// a client's typed mocks.
+fn needs_testing(code: &str) -> bool {
+    code.contains("interlocutor::testing") || code.contains("mock::Mock")
+}
+
 /// Writes the user crates into `dir`: `plain` holds the examples that do
-/// not use `interlocutor::testing`, `testing` those that do (with the
+/// not use `interlocutor::testing` or a mock, `testing` those that do (with the
 /// `testing` feature, as the README's dev-dependency line says).
 fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     let examples = rust_examples(readme);
@@ -158,7 +164,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
         )
         .unwrap();
         for example in &examples {
-            let uses_testing = example.code.contains("interlocutor::testing");
+            let uses_testing = needs_testing(&example.code);
             if uses_testing != (name == "testing") {
                 continue;
             }
@@ -175,7 +181,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             .unwrap();
         }
         for (index, (source, example)) in documented.iter().enumerate() {
-            let uses_testing = example.code.contains("interlocutor::testing");
+            let uses_testing = needs_testing(&example.code);
             if uses_testing != (name == "testing") {
                 continue;
             }

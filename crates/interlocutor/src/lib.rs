@@ -4,13 +4,7 @@
 //! spec, re-exported here under its provider's module, one cargo feature
 //! per provider (all on by default):
 //!
-//! | module                          | API                                              | feature                   |
-//! |---------------------------------|--------------------------------------------------|---------------------------|
-//! | [`twilio::conversations_v2`]    | `PATCH /v2/Conversations/{Sid}` (JSON)           | `twilio-conversations-v2` |
-//! | [`twilio::conversations_v1`]    | `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` (form) | `twilio-conversations-v1` |
-//! | [`bird::conversations`]         | `PATCH /workspaces/{workspaceId}/conversations/{conversationId}` (JSON) | `bird` |
-//!
-//! (`twilio` turns on both Twilio APIs.)
+#![doc = include_str!("apis.md")]
 //!
 //! Every client is built the same way: credentials from the provider
 //! module, then `Client::builder(credentials)`, which checks them and the

@@ -1,8 +1,6 @@
 //! What the xtask integration tests share: the workspace, scratch copies
 //! of it, and running the generator or cargo on them.
 
-#![allow(dead_code)] // Each test binary uses its own part.
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
