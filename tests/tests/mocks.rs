@@ -125,3 +125,34 @@ async fn form_bodies_match_and_delays_run_on_tokios_clock() {
     assert!(started.elapsed() >= Duration::from_secs(5));
     mock.verify();
 }
+
+#[tokio::test]
+async fn a_base_url_with_a_path_still_matches_and_an_empty_expectation_is_reported() {
+    let mock = conversations_v2::mock::Mock::new();
+    mock.patch_conversation_by_id().sid("conv_1");
+    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap();
+    let client = conversations_v2::Client::builder(credentials)
+        .base_url("https://gateway.example/twilio")
+        .transport(mock.transport())
+        .build()
+        .unwrap();
+    let error = client
+        .patch_conversation_by_id("conv_1", conversations_v2::types::ConversationPatch::new())
+        .await
+        .unwrap_err();
+    // Matched (behind the gateway's `/twilio`), but given no response.
+    let body = error.raw_body().expect("the mock's message");
+    assert!(
+        body.contains("`patch_conversation_by_id` matched but has no response"),
+        "{body}"
+    );
+    let message = std::panic::catch_unwind(|| mock.verify()).unwrap_err();
+    let message = message
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    assert!(
+        message
+            .contains("`patch_conversation_by_id` matched 1 call(s) and had no response to give"),
+        "{message}"
+    );
+}

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::model::{Api, Location, Operation, ParamType};
+use crate::model::{Api, Location, Media, Operation, ParamType};
 use crate::names::rust_name;
 use crate::spec::merged;
 
@@ -33,7 +33,11 @@ const RESERVED_FLAGS: [&str; 10] = [
 
 /// One API's operations: its entries of the table, and its arms of the
 /// call (matched by provider, API and operation name).
-pub fn api_operations(api: &Api, doc: &Value) -> (TokenStream, TokenStream) {
+pub fn api_operations(api: &Api, doc: &Value) -> Result<(TokenStream, TokenStream), String> {
+    for operation in &api.operations {
+        unique_flags(operation)
+            .map_err(|problem| format!("operation `{}`: {problem}", operation.id))?;
+    }
     let entries = api
         .operations
         .iter()
@@ -42,7 +46,48 @@ pub fn api_operations(api: &Api, doc: &Value) -> (TokenStream, TokenStream) {
         .operations
         .iter()
         .map(|operation| call_arm(api, operation));
-    (quote!(#(#entries)*), quote!(#(#arms)*))
+    Ok((quote!(#(#entries)*), quote!(#(#arms)*)))
+}
+
+/// Every flag of an operation once: parameters, fields, and each field's
+/// `clear-`, `set-` and `remove-` flags may not meet (`Sid` and `sid`,
+/// a field `clearName` beside a nullable `name`).
+fn unique_flags(operation: &Operation) -> Result<(), String> {
+    let mut flags: Vec<(String, String)> = operation
+        .parameters
+        .iter()
+        .map(|parameter| {
+            (
+                flag(&parameter.name),
+                format!("parameter `{}`", parameter.name),
+            )
+        })
+        .collect();
+    if let Some(body) = &operation.body {
+        flags.push(("body".to_owned(), "the `--body` flag".to_owned()));
+        let wires = body.schema["properties"].as_object().into_iter().flatten();
+        for (wire, _) in wires {
+            let name = flag(wire);
+            for derived in [
+                name.clone(),
+                format!("clear-{name}"),
+                format!("set-{name}"),
+                format!("remove-{name}"),
+            ] {
+                flags.push((derived, format!("field `{wire}`")));
+            }
+        }
+    }
+    flags.sort();
+    for pair in flags.windows(2) {
+        if pair[0].0 == pair[1].0 && pair[0].1 != pair[1].1 {
+            return Err(format!(
+                "{} and {} both take the command-line flag `--{}`: rename one",
+                pair[0].1, pair[1].1, pair[0].0
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `crates/interlocutor-cli/src/operations.rs` from every API's part.
@@ -132,7 +177,7 @@ fn entry(api: &Api, operation: &Operation, doc: &Value) -> TokenStream {
                 .as_object()
                 .into_iter()
                 .flatten()
-                .map(|(wire, property)| field(doc, wire, property))
+                .map(|(wire, property)| field(doc, wire, property, body.media))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -152,18 +197,19 @@ fn entry(api: &Api, operation: &Operation, doc: &Value) -> TokenStream {
     }
 }
 
-fn field(doc: &Value, wire: &str, property: &Value) -> TokenStream {
+fn field(doc: &Value, wire: &str, property: &Value, media: Media) -> TokenStream {
     let schema = merged(doc, property, 0);
     let flag = flag(wire);
     let nullable = schema["nullable"].as_bool().unwrap_or(false);
+    let values = merged(doc, &schema["additionalProperties"], 0);
     let kind = match schema["type"].as_str() {
+        // A merge patch (an entry set to null is deleted) gets entry
+        // flags; any other map is replaced whole, so it is given whole.
         Some("object")
-            if schema.get("properties").is_none()
-                && schema
-                    .get("additionalProperties")
-                    .is_some_and(|extra| extra != &Value::Bool(false)) =>
+            if media == Media::Json
+                && schema.get("properties").is_none()
+                && values["nullable"].as_bool() == Some(true) =>
         {
-            let values = merged(doc, &schema["additionalProperties"], 0);
             if values["type"].as_str() == Some("string") {
                 quote!(Kind::TextMap)
             } else {
@@ -291,6 +337,33 @@ mod tests {
                     conversation is.\",\n            }";
         assert!(!before.contains("wire: \"priority\""), "{before}");
         assert!(after.contains(flag), "{after}");
+    }
+
+    #[test]
+    fn a_field_and_a_parameter_with_one_flag_are_refused() {
+        let root = crate::workspace_root();
+        let spec =
+            std::fs::read_to_string(root.join("specs/twilio-conversations-v2.yaml")).unwrap();
+        let edited = spec.replacen(
+            "      properties:\n        name:\n          type: string\n          nullable: true",
+            "      properties:\n        sid:\n          type: string\n        name:\n          type: string\n          \
+             nullable: true",
+            1,
+        );
+        assert_ne!(spec, edited);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("specs")).unwrap();
+        let path = dir.path().join("specs/twilio-conversations-v2.yaml");
+        std::fs::write(&path, edited).unwrap();
+        let error = crate::codegen::generate_crate(dir.path(), &path)
+            .err()
+            .unwrap();
+        assert!(
+            error.contains(
+                "field `sid` and parameter `Sid` both take the command-line flag `--sid`"
+            ),
+            "{error}"
+        );
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub fn generate_crate(
             contents: readme(&crate_name, &spec, &shown),
         },
     ];
-    let cli = crate::cli::api_operations(&spec.api, &spec.original);
+    let cli = crate::cli::api_operations(&spec.api, &spec.original)
+        .map_err(|error| format!("{shown}: {error}"))?;
     let operations = spec
         .api
         .operations

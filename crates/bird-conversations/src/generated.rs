@@ -2374,7 +2374,7 @@ pub mod webhooks {
 }
 /** Typed mocks of the Bird Conversations API's operations (the `testing` feature).
 
- A [`Mock`](mock::Mock) answers the client it is handed to (`Client::builder(credentials).transport(mock.transport())`): each expectation matches an operation by its path parameters and body fields and answers with typed responses, in order (the last one again for every later call). A call no expectation matches is answered with a 501 whose body names the operations and what did not match; [`Mock::verify`](mock::Mock::verify) checks the call counts. The transport still records every request as it went on the wire.*/
+ A [`Mock`](mock::Mock) answers the client it is handed to (`Client::builder(credentials).transport(mock.transport())`): each expectation matches an operation by its path parameters and body fields and answers with typed responses, in order (the last one again for every later call). Expectations are tried in the order they were set up, and the first that matches answers: give each its own parameters or body, or one expectation a sequence of responses. A call no expectation matches is answered with a 501 whose body names the operations and what did not match; [`Mock::verify`](mock::Mock::verify) checks the call counts. The transport still records every request as it went on the wire.*/
 #[cfg(feature = "testing")]
 pub mod mock {
     /// The expectations of one test, and the transport that answers by them.

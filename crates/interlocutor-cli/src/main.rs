@@ -13,9 +13,9 @@
 //! | 2 | the command line is wrong (unknown flag, missing argument) |
 //! | 3 | the request was refused before sending (a value breaks the spec, a bad `--body`) |
 //! | 4 | credentials or configuration (a variable not set, a bad base URL) |
-//! | 5 | the API answered with an error (4xx, 5xx), after retries |
+//! | 5 | the API answered with an error status (4xx, 5xx), after retries |
 //! | 6 | the API could not be reached (connection, timeout) |
-//! | 7 | the API's answer could not be read |
+//! | 7 | the API's answer could not be read (or was a success it does not document) |
 
 // Written by `cargo xtask generate` (prettyplease's layout, not rustfmt's).
 #[rustfmt::skip]
@@ -59,7 +59,7 @@ fn cli() -> Command {
                 .long("timeout")
                 .global(true)
                 .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64))
+                .value_parser(clap::value_parser!(u64).range(1..))
                 .help("Time allowed for each attempt"),
         )
         .arg(
@@ -86,21 +86,25 @@ fn cli() -> Command {
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
         );
-    let mut providers: Vec<&str> = operations::OPERATIONS
-        .iter()
-        .map(|op| op.provider)
-        .collect();
-    providers.dedup();
+    let mut providers: Vec<&str> = Vec::new();
+    for operation in operations::OPERATIONS {
+        if !providers.contains(&operation.provider) {
+            providers.push(operation.provider);
+        }
+    }
     for provider in providers {
         let mut provider_command = Command::new(provider)
             .about(format!("The {provider} APIs"))
             .subcommand_required(true);
-        let mut apis: Vec<&str> = operations::OPERATIONS
+        let mut apis: Vec<&str> = Vec::new();
+        for operation in operations::OPERATIONS
             .iter()
             .filter(|op| op.provider == provider)
-            .map(|op| op.api)
-            .collect();
-        apis.dedup();
+        {
+            if !apis.contains(&operation.api) {
+                apis.push(operation.api);
+            }
+        }
         for api in apis {
             let mut api_command = Command::new(api)
                 .about(format!("The {provider} {api} API"))
@@ -119,7 +123,21 @@ fn cli() -> Command {
 }
 
 fn main() -> ExitCode {
-    let matches = cli().get_matches();
+    let matches = match cli().try_get_matches() {
+        Ok(matches) => matches,
+        // Help and version are what was asked for.
+        Err(error) if !error.use_stderr() => error.exit(),
+        // Anything else on one line, as every other error.
+        Err(error) => {
+            let text = error.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("error: the command line is wrong");
+            eprintln!("{first} (see --help)");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(("completions", sub)) = matches.subcommand() {
         let shell = *sub
             .get_one::<clap_complete::Shell>("shell")
@@ -178,12 +196,17 @@ async fn run(operation: &'static table::Operation, matches: &ArgMatches) -> Exit
     if let Some(transport) = dry_run {
         // Refused before sending: nothing was recorded, and the refusal
         // is the answer.
-        if let (Err(error), None) = (&result, transport.last_request()) {
-            return failure(error);
-        }
-        let request = transport.last_request().expect("recorded");
-        println!("{}", pretty(&dry_run_view(&request)));
-        return ExitCode::SUCCESS;
+        return match (transport.last_request(), &result) {
+            (Some(request), _) => {
+                println!("{}", pretty(&dry_run_view(&request)));
+                ExitCode::SUCCESS
+            }
+            (None, Err(error)) => failure(error),
+            (None, Ok(_)) => {
+                eprintln!("error: the dry run recorded no request");
+                ExitCode::from(7)
+            }
+        };
     }
     match result {
         Ok(output) => {
@@ -198,15 +221,18 @@ async fn run(operation: &'static table::Operation, matches: &ArgMatches) -> Exit
 
 fn failure(error: &interlocutor::Error) -> ExitCode {
     eprintln!("error: {error}");
-    ExitCode::from(exit_code(error.kind()))
+    ExitCode::from(exit_code(error))
 }
 
 /// The exit code of each kind of error (the table in the crate docs).
-fn exit_code(kind: ErrorKind) -> u8 {
-    match kind {
+fn exit_code(error: &interlocutor::Error) -> u8 {
+    match error.kind() {
         ErrorKind::InvalidRequest => 3,
         ErrorKind::Credentials | ErrorKind::Configuration => 4,
-        ErrorKind::Api | ErrorKind::UnexpectedResponse => 5,
+        ErrorKind::Api => 5,
+        // An error status without the documented body is still the API's
+        // answer; a success it does not document (or a redirect) is not.
+        ErrorKind::UnexpectedResponse if error.status().is_some_and(|status| status >= 400) => 5,
         ErrorKind::Transport => 6,
         _ => 7,
     }
@@ -232,4 +258,14 @@ fn dry_run_view(request: &interlocutor::testing::RecordedRequest) -> Value {
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of every subcommand: ids and flags unique,
+    /// conflicts naming arguments that exist.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::cli().debug_assert();
+    }
 }

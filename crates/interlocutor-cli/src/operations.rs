@@ -42,7 +42,7 @@ pub const OPERATIONS: &[Operation] = &[
             Field {
                 wire: "attributes",
                 flag: "attributes",
-                kind: Kind::JsonMap,
+                kind: Kind::Json,
                 nullable: false,
                 help: "Free-form attributes of the conversation.",
             },

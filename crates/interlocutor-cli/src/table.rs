@@ -84,7 +84,7 @@ impl Operation {
                 Place::Query => "query",
                 Place::Header => "header",
             };
-            let mut arg = Arg::new(param.wire)
+            let mut arg = Arg::new(format!("param:{}", param.wire))
                 .long(param.flag)
                 .value_name(param.wire)
                 .required(param.required)
@@ -114,14 +114,14 @@ impl Operation {
                 Kind::TextMap | Kind::JsonMap => {
                     command = command
                         .arg(
-                            Arg::new(format!("set-{}", field.wire))
+                            Arg::new(format!("set:{}", field.wire))
                                 .long(format!("set-{}", field.flag))
                                 .value_name("KEY=VALUE")
                                 .action(ArgAction::Append)
                                 .help(format!("Sets an entry of `{}`. {}", field.wire, field.help)),
                         )
                         .arg(
-                            Arg::new(format!("remove-{}", field.wire))
+                            Arg::new(format!("remove:{}", field.wire))
                                 .long(format!("remove-{}", field.flag))
                                 .value_name("KEY")
                                 .action(ArgAction::Append)
@@ -137,7 +137,7 @@ impl Operation {
                         _ => "TEXT",
                     };
                     command = command.arg(
-                        Arg::new(field.wire)
+                        Arg::new(format!("field:{}", field.wire))
                             .long(field.flag)
                             .value_name(value_name)
                             .help(field.help),
@@ -145,11 +145,20 @@ impl Operation {
                 }
             }
             if field.nullable {
+                let others = match field.kind {
+                    Kind::TextMap | Kind::JsonMap => {
+                        vec![
+                            format!("set:{}", field.wire),
+                            format!("remove:{}", field.wire),
+                        ]
+                    }
+                    _ => vec![format!("field:{}", field.wire)],
+                };
                 command = command.arg(
-                    Arg::new(format!("clear-{}", field.wire))
+                    Arg::new(format!("clear:{}", field.wire))
                         .long(format!("clear-{}", field.flag))
                         .action(ArgAction::SetTrue)
-                        .conflicts_with(field.wire)
+                        .conflicts_with_all(others)
                         .help(format!("Sends `{}` as null (clears it)", field.wire)),
                 );
             }
@@ -164,8 +173,17 @@ impl Operation {
 pub struct InputError(pub String);
 
 impl std::fmt::Display for InputError {
+    /// On one line, with control characters escaped: the message may echo
+    /// what was typed or read from a file.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -196,7 +214,9 @@ impl<'a> Input<'a> {
 
     /// An optional text parameter.
     pub fn optional_text(&self, wire: &str) -> Option<&str> {
-        self.matches.get_one::<String>(wire).map(String::as_str)
+        self.matches
+            .get_one::<String>(&format!("param:{wire}"))
+            .map(String::as_str)
     }
 
     /// A required parameter of another type, parsed from its text.
@@ -227,7 +247,7 @@ impl<'a> Input<'a> {
         T::Err: std::fmt::Display,
     {
         self.matches
-            .get_many::<String>(wire)
+            .get_many::<String>(&format!("param:{wire}"))
             .into_iter()
             .flatten()
             .map(|text| {
@@ -287,17 +307,17 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
         }
     };
     for field in operation.fields {
-        if matches.get_flag_or_false(&format!("clear-{}", field.wire), field.nullable) {
+        if field.nullable && matches.get_flag(&format!("clear:{}", field.wire)) {
             body.insert(field.wire.to_owned(), Value::Null);
         }
         match field.kind {
             Kind::TextMap | Kind::JsonMap => {
                 let sets = matches
-                    .get_many::<String>(&format!("set-{}", field.wire))
+                    .get_many::<String>(&format!("set:{}", field.wire))
                     .into_iter()
                     .flatten();
                 let removes = matches
-                    .get_many::<String>(&format!("remove-{}", field.wire))
+                    .get_many::<String>(&format!("remove:{}", field.wire))
                     .into_iter()
                     .flatten();
                 let mut entries = Vec::new();
@@ -332,7 +352,7 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
                 map.extend(entries);
             }
             kind => {
-                let Some(text) = matches.get_one::<String>(field.wire) else {
+                let Some(text) = matches.get_one::<String>(&format!("field:{}", field.wire)) else {
                     continue;
                 };
                 let value = match kind {
@@ -360,17 +380,6 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
         }
     }
     Ok(Value::Object(body))
-}
-
-trait FlagOrFalse {
-    fn get_flag_or_false(&self, id: &str, defined: bool) -> bool;
-}
-
-impl FlagOrFalse for ArgMatches {
-    /// `get_flag` for a flag only some fields define.
-    fn get_flag_or_false(&self, id: &str, defined: bool) -> bool {
-        defined && self.get_flag(id)
-    }
 }
 
 /// The settings every call shares: base URL, retries, timeout, dry run.
@@ -402,7 +411,8 @@ impl Setup {
             builder = builder.request_timeout(timeout);
         }
         if let Some(retries) = self.max_retries {
-            builder = builder.retry_policy(RetryPolicy::default().max_attempts(retries + 1));
+            builder = builder
+                .retry_policy(RetryPolicy::default().max_attempts(retries.saturating_add(1)));
         }
         builder = builder.allow_insecure_http(self.allow_insecure_http);
         if let Some(transport) = &self.dry_run {

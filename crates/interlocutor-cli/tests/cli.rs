@@ -5,6 +5,8 @@
 
 use std::process::{Command, Output, Stdio};
 
+use base64::Engine as _;
+
 use interlocutor_tests::{BIRD, CaptureServer, Reply, TWILIO_V2};
 use serde_json::{Value, json};
 
@@ -55,7 +57,11 @@ fn dry_run(args: &[&str], stdin: Option<&str>) -> String {
     let output = interlocutor(&all, stdin);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let printed = text(&output.stdout);
-    assert!(!printed.contains(TOKEN), "{printed}");
+    // Neither the secret nor the Basic credentials it is sent in.
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"));
+    for secret in [TOKEN, basic.as_str(), "cli_bird_key"] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
     printed.replace(env!("CARGO_PKG_VERSION"), "[version]")
 }
 
@@ -117,8 +123,8 @@ fn dry_runs_print_each_operations_request() {
                 &body,
                 "--description",
                 "flags change the file's body",
-                "--set-attributes",
-                "tier=\"gold\"",
+                "--attributes",
+                r#"{"tier":"gold"}"#,
             ],
             None,
         )
@@ -295,7 +301,7 @@ async fn a_call_prints_the_response_and_errors_exit_by_kind() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(server.received().len(), 2, "the 429 was retried once");
     // With retries turned off, the 429 is the answer: exit 5.
-    let server = CaptureServer::start(
+    let mut server = CaptureServer::start(
         Reply::json(
             429,
             &json!({"code": "TooManyRequests", "message": "slow down"}),
@@ -321,6 +327,7 @@ async fn a_call_prints_the_response_and_errors_exit_by_kind() {
     )
     .await;
     assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    assert_eq!(server.received().len(), 1, "--max-retries 0 sends once");
 }
 
 #[test]

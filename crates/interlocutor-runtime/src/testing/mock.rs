@@ -41,6 +41,8 @@ struct Expectation {
     scripted: usize,
     times: Option<usize>,
     calls: usize,
+    /// Calls it matched with no response to give.
+    unanswered: usize,
 }
 
 impl Default for MockSet {
@@ -80,6 +82,7 @@ impl MockSet {
             scripted: 0,
             times: None,
             calls: 0,
+            unanswered: 0,
         });
         ExpectationHandle {
             expectations: Arc::clone(&self.expectations),
@@ -94,6 +97,13 @@ impl MockSet {
         let mut problems = String::new();
         for expectation in expectations.iter() {
             let name = expectation.shape.name;
+            if expectation.unanswered > 0 {
+                let _ = writeln!(
+                    problems,
+                    "- `{name}` matched {} call(s) and had no response to give",
+                    expectation.unanswered
+                );
+            }
             match expectation.times {
                 Some(times) if expectation.calls != times => {
                     let _ = writeln!(
@@ -142,10 +152,18 @@ impl ExpectationHandle {
 
     /// Matches only requests whose body has every field `body` sets, with
     /// the same value (fields it leaves out are not looked at).
+    ///
+    /// # Panics
+    ///
+    /// When `body` is not an object once serialised: a matcher that looks
+    /// at nothing would let every call through.
     pub fn body(&self, body: &impl serde::Serialize) {
-        let fields = match serde_json::to_value(body) {
+        let fields: Vec<(String, serde_json::Value)> = match serde_json::to_value(body) {
             Ok(serde_json::Value::Object(fields)) => fields.into_iter().collect(),
-            _ => Vec::new(),
+            Ok(other) => panic!("interlocutor mock: a body to match is an object, not {other}"),
+            Err(error) => {
+                panic!("interlocutor mock: the body to match does not serialise: {error}")
+            }
         };
         self.with(|expectation| expectation.body.extend(fields));
     }
@@ -203,13 +221,16 @@ fn answer(
                     }
                     None => match &expectation.last {
                         Some(last) => last.clone(),
-                        None => ScriptedResponse::text(
-                            501,
-                            format!(
-                                "interlocutor mock: `{}` matched but has no response",
-                                expectation.shape.name
-                            ),
-                        ),
+                        None => {
+                            expectation.unanswered += 1;
+                            ScriptedResponse::text(
+                                501,
+                                format!(
+                                    "interlocutor mock: `{}` matched but has no response",
+                                    expectation.shape.name
+                                ),
+                            )
+                        }
                     },
                 };
                 return Ok(response);
@@ -236,13 +257,16 @@ fn mismatch(expectation: &Expectation, request: &RecordedRequest) -> Option<Stri
     if !shape.method.eq_ignore_ascii_case(&request.method) {
         return Some(format!("expects {}", shape.method));
     }
-    let template: Vec<&str> = shape.path.split('/').collect();
-    let actual: Vec<&str> = request.path.split('/').collect();
-    if template.len() != actual.len() {
+    let template: Vec<&str> = shape.path.trim_start_matches('/').split('/').collect();
+    let actual: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
+    // A base URL with a path (`https://gateway/twilio`) puts segments in
+    // front of the operation's: the template matches the end.
+    let Some(extra) = actual.len().checked_sub(template.len()) else {
         return Some(format!("the path is not {}", shape.path));
-    }
+    };
+    let actual = &actual[extra..];
     let mut params = Vec::new();
-    for (want, got) in template.iter().zip(&actual) {
+    for (want, got) in template.iter().zip(actual) {
         match want
             .strip_prefix('{')
             .and_then(|rest| rest.strip_suffix('}'))
@@ -267,12 +291,23 @@ fn mismatch(expectation: &Expectation, request: &RecordedRequest) -> Option<Stri
     }
     if !expectation.body.is_empty() {
         let fields: Vec<(String, serde_json::Value)> = if shape.form {
-            request
-                .form_pairs()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, value)| (name, serde_json::Value::String(value)))
-                .collect()
+            // Every value of a key, in order: a list is the key repeated.
+            let pairs = request.form_pairs().unwrap_or_default();
+            let mut fields: Vec<(String, serde_json::Value)> = Vec::new();
+            for (name, value) in pairs {
+                match fields.iter_mut().find(|(field, _)| *field == name) {
+                    Some((_, serde_json::Value::Array(values))) => {
+                        values.push(serde_json::Value::String(value));
+                    }
+                    Some((_, single)) => {
+                        let first = single.take();
+                        *single =
+                            serde_json::Value::Array(vec![first, serde_json::Value::String(value)]);
+                    }
+                    None => fields.push((name, serde_json::Value::String(value))),
+                }
+            }
+            fields
         } else {
             match request.body_json() {
                 Some(serde_json::Value::Object(fields)) => fields.into_iter().collect(),
@@ -286,8 +321,8 @@ fn mismatch(expectation: &Expectation, request: &RecordedRequest) -> Option<Stri
                 .map(|(_, v)| v);
             let same = match (got, shape.form) {
                 (Some(got), false) => got == want,
-                // A form carries text: compare the value as it is sent.
-                (Some(serde_json::Value::String(got)), true) => *got == form_text(want),
+                // A form carries text: compare the values as they are sent.
+                (Some(got), true) => form_values(got) == form_values(want),
                 _ => false,
             };
             if !same {
@@ -308,10 +343,12 @@ fn mismatch(expectation: &Expectation, request: &RecordedRequest) -> Option<Stri
     None
 }
 
-fn form_text(value: &serde_json::Value) -> String {
+/// A value as the form's texts: a list as each item, null as empty.
+fn form_values(value: &serde_json::Value) -> Vec<String> {
     match value {
-        serde_json::Value::String(text) => text.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
+        serde_json::Value::Array(items) => items.iter().flat_map(form_values).collect(),
+        serde_json::Value::String(text) => vec![text.clone()],
+        serde_json::Value::Null => vec![String::new()],
+        other => vec![other.to_string()],
     }
 }
