@@ -238,7 +238,8 @@ fn exit_code(error: &interlocutor::Error) -> u8 {
     }
 }
 
-/// The request as it would go on the wire: method, path, query, headers
+/// The request as it would go on the wire: method, URL (where
+/// `--base-url` or a region sends it), path, query, headers
 /// (the credentials of `Authorization` redacted) and body.
 fn dry_run_view(request: &interlocutor::testing::RecordedRequest) -> Value {
     let headers: serde_json::Map<String, Value> = request
@@ -249,6 +250,7 @@ fn dry_run_view(request: &interlocutor::testing::RecordedRequest) -> Value {
     let body = String::from_utf8_lossy(&request.body).into_owned();
     serde_json::json!({
         "method": request.method,
+        "url": request.url,
         "path": request.path,
         "query": request.query,
         "headers": headers,

@@ -149,6 +149,29 @@ fn dry_runs_print_each_operations_request() {
 }
 
 #[test]
+fn a_dry_run_shows_where_the_request_would_go() {
+    let args = [
+        "twilio",
+        "conversations-v2",
+        "patch-conversation-by-id",
+        "--sid",
+        V2_ID,
+    ];
+    let default: Value = serde_json::from_str(&dry_run(&args, None)).unwrap();
+    assert_eq!(
+        default["url"],
+        format!("https://conversations.twilio.com/v2/Conversations/{V2_ID}")
+    );
+    let mut elsewhere = vec!["--base-url", "https://conversations.dublin.ie1.twilio.com"];
+    elsewhere.extend_from_slice(&args);
+    let moved: Value = serde_json::from_str(&dry_run(&elsewhere, None)).unwrap();
+    assert_eq!(
+        moved["url"],
+        format!("https://conversations.dublin.ie1.twilio.com/v2/Conversations/{V2_ID}")
+    );
+}
+
+#[test]
 fn refused_input_exits_3_and_sends_nothing() {
     let cases: [(&[&str], &str); 3] = [
         (

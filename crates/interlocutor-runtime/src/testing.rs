@@ -203,6 +203,8 @@ impl ScriptedResponse {
 pub struct RecordedRequest {
     /// `PATCH`, `POST`...
     pub method: String,
+    /// The whole URL as sent: scheme, host, port, path and query.
+    pub url: String,
     /// The path as sent, still percent-encoded (`/v2/Conversations/a%2Fb`).
     pub path: String,
     /// The query string as sent, without `?`.
@@ -227,6 +229,7 @@ impl RecordedRequest {
             .collect();
         Self {
             method: request.method().as_str().to_owned(),
+            url: request.url().as_str().to_owned(),
             path: request.url().path().to_owned(),
             query: request.url().query().map(str::to_owned),
             headers,
@@ -331,6 +334,7 @@ mod tests {
     fn a_recorded_request_prints_bounded_and_redacted() {
         let recorded = RecordedRequest {
             method: "PATCH".to_owned(),
+            url: "https://conversations.twilio.com/v2/Conversations/conv_1".to_owned(),
             path: "/v2/Conversations/conv_1".to_owned(),
             query: None,
             headers: vec![("authorization".to_owned(), "Basic c2VjcmV0".to_owned())],
