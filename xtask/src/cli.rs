@@ -312,11 +312,9 @@ mod tests {
         let root = crate::workspace_root();
         let spec =
             std::fs::read_to_string(root.join("specs/twilio-conversations-v2.yaml")).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("specs")).unwrap();
-        let path = dir.path().join("specs/twilio-conversations-v2.yaml");
-        std::fs::write(&path, edit(&spec)).unwrap();
-        let (_, api) = crate::codegen::generate_crate(dir.path(), &path).unwrap();
+        let (_, api) =
+            crate::codegen::test_support::crate_from("twilio-conversations-v2.yaml", &edit(&spec))
+                .unwrap();
         super::file(&[api.cli]).unwrap()
     }
 
@@ -351,13 +349,10 @@ mod tests {
             1,
         );
         assert_ne!(spec, edited);
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("specs")).unwrap();
-        let path = dir.path().join("specs/twilio-conversations-v2.yaml");
-        std::fs::write(&path, edited).unwrap();
-        let error = crate::codegen::generate_crate(dir.path(), &path)
-            .err()
-            .unwrap();
+        let error =
+            crate::codegen::test_support::crate_from("twilio-conversations-v2.yaml", &edited)
+                .err()
+                .unwrap();
         assert!(
             error.contains(
                 "field `sid` and parameter `Sid` both take the command-line flag `--sid`"

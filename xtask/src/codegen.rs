@@ -433,3 +433,43 @@ pub use generated::*;
         facade = crate::client::facade_path(api),
     )
 }
+
+/// What the emitters' unit tests share: a crate generated from spec text.
+#[cfg(test)]
+pub mod test_support {
+    use super::{GeneratedFile, generate_crate};
+
+    /// The start of the one-operation specs the tests write: a title, a
+    /// server, basic auth, and `components.schemas:` for theirs to follow.
+    pub const SPEC_HEAD: &str = "openapi: 3.0.3
+info: {title: Demo, version: \"1\"}
+servers: [{url: \"https://api.example.com\"}]
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+  schemas:
+";
+
+    /// The files and the facade's view of the crate made from `text`,
+    /// written as `specs/<file>` in a scratch directory.
+    pub fn crate_from(
+        file: &str,
+        text: &str,
+    ) -> Result<(Vec<GeneratedFile>, crate::facade::Api), String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("specs")).unwrap();
+        let path = dir.path().join("specs").join(file);
+        std::fs::write(&path, text).unwrap();
+        generate_crate(dir.path(), &path)
+    }
+
+    /// `src/generated.rs` of the crate made from `text` (`specs/demo.yaml`).
+    pub fn generated(text: &str) -> Result<String, String> {
+        let (files, _) = crate_from("demo.yaml", text)?;
+        Ok(files
+            .into_iter()
+            .find(|file| file.path.ends_with("generated.rs"))
+            .expect("a crate has generated.rs")
+            .contents)
+    }
+}

@@ -1258,14 +1258,7 @@ mod tests {
     fn spec(properties: &str) -> String {
         format!(
             r##"
-openapi: 3.0.3
-info: {{title: Demo, version: "1"}}
-servers: [{{url: "https://api.example.com"}}]
-components:
-  securitySchemes:
-    basic: {{type: http, scheme: basic}}
-  schemas:
-    Error: {{type: object, properties: {{code: {{type: integer}}}}}}
+{head}    Error: {{type: object, properties: {{code: {{type: integer}}}}}}
     Patch:
       type: object
       properties:
@@ -1287,21 +1280,13 @@ paths:
           content:
             application/json:
               schema: {{$ref: "#/components/schemas/Error"}}
-"##
+"##,
+            head = crate::codegen::test_support::SPEC_HEAD,
         )
     }
 
     fn generate(properties: &str) -> Result<String, String> {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("specs")).unwrap();
-        let path = dir.path().join("specs/demo.yaml");
-        std::fs::write(&path, spec(properties)).unwrap();
-        let (files, _) = crate::codegen::generate_crate(dir.path(), &path)?;
-        Ok(files
-            .into_iter()
-            .find(|file| file.path.ends_with("generated.rs"))
-            .unwrap()
-            .contents)
+        crate::codegen::test_support::generated(&spec(properties))
     }
 
     #[test]

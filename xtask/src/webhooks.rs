@@ -140,14 +140,7 @@ mod tests {
     fn spec(callbacks: &str, schemas: &str) -> String {
         format!(
             r##"
-openapi: 3.0.3
-info: {{title: Demo, version: "1"}}
-servers: [{{url: "https://api.example.com"}}]
-components:
-  securitySchemes:
-    basic: {{type: http, scheme: basic}}
-  schemas:
-    Thing: {{type: object, properties: {{name: {{type: string}}}}}}
+{head}    Thing: {{type: object, properties: {{name: {{type: string}}}}}}
 {schemas}
 paths:
   /things/{{id}}:
@@ -163,7 +156,8 @@ paths:
               schema: {{$ref: "#/components/schemas/Thing"}}
       callbacks:
 {callbacks}
-"##
+"##,
+            head = crate::codegen::test_support::SPEC_HEAD,
         )
     }
 
@@ -184,16 +178,7 @@ paths:
     }
 
     fn generate(callbacks: &str, schemas: &str) -> Result<String, String> {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("specs")).unwrap();
-        let path = dir.path().join("specs/demo.yaml");
-        std::fs::write(&path, spec(callbacks, schemas)).unwrap();
-        let (files, _) = crate::codegen::generate_crate(dir.path(), &path)?;
-        Ok(files
-            .into_iter()
-            .find(|file| file.path.ends_with("generated.rs"))
-            .unwrap()
-            .contents)
+        crate::codegen::test_support::generated(&spec(callbacks, schemas))
     }
 
     const EVENTS: &str = r##"    Created:

@@ -86,26 +86,15 @@ fn cli() -> Command {
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
         );
-    let mut providers: Vec<&str> = Vec::new();
-    for operation in operations::OPERATIONS {
-        if !providers.contains(&operation.provider) {
-            providers.push(operation.provider);
-        }
-    }
-    for provider in providers {
+    for provider in first_seen(operations::OPERATIONS.iter().map(|op| op.provider)) {
         let mut provider_command = Command::new(provider)
             .about(format!("The {provider} APIs"))
             .subcommand_required(true);
-        let mut apis: Vec<&str> = Vec::new();
-        for operation in operations::OPERATIONS
+        let apis = operations::OPERATIONS
             .iter()
             .filter(|op| op.provider == provider)
-        {
-            if !apis.contains(&operation.api) {
-                apis.push(operation.api);
-            }
-        }
-        for api in apis {
+            .map(|op| op.api);
+        for api in first_seen(apis) {
             let mut api_command = Command::new(api)
                 .about(format!("The {provider} {api} API"))
                 .subcommand_required(true);
@@ -120,6 +109,17 @@ fn cli() -> Command {
         root = root.subcommand(provider_command);
     }
     root
+}
+
+/// Each name once, in the order the table first names it.
+fn first_seen(names: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut seen: Vec<&'static str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
 }
 
 fn main() -> ExitCode {

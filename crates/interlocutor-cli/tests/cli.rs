@@ -297,58 +297,32 @@ async fn a_call_prints_the_response_and_errors_exit_by_kind() {
 
     // A 429 is retried, then succeeds.
     let bird = BIRD.example("200");
-    let mut server = CaptureServer::start_sequence(vec![
-        Reply::json(
-            429,
-            &json!({"code": "TooManyRequests", "message": "slow down"}),
-        )
-        .header("retry-after", "0"),
-        Reply::json(200, &bird),
-    ])
-    .await;
-    let output = against(
-        &server,
-        &[
-            "bird",
-            "conversations",
-            "update-conversation",
-            "--workspace-id",
-            WORKSPACE,
-            "--conversation-id",
-            CONVERSATION,
-            "--name",
-            "new name",
-        ],
+    let rate_limited = Reply::json(
+        429,
+        &json!({"code": "TooManyRequests", "message": "slow down"}),
     )
-    .await;
+    .header("retry-after", "0");
+    let update = [
+        "bird",
+        "conversations",
+        "update-conversation",
+        "--workspace-id",
+        WORKSPACE,
+        "--conversation-id",
+        CONVERSATION,
+        "--name",
+        "new name",
+    ];
+    let mut server =
+        CaptureServer::start_sequence(vec![rate_limited.clone(), Reply::json(200, &bird)]).await;
+    let output = against(&server, &update).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(server.received().len(), 2, "the 429 was retried once");
     // With retries turned off, the 429 is the answer: exit 5.
-    let mut server = CaptureServer::start(
-        Reply::json(
-            429,
-            &json!({"code": "TooManyRequests", "message": "slow down"}),
-        )
-        .header("retry-after", "0"),
-    )
-    .await;
-    let output = against(
-        &server,
-        &[
-            "--max-retries",
-            "0",
-            "bird",
-            "conversations",
-            "update-conversation",
-            "--workspace-id",
-            WORKSPACE,
-            "--conversation-id",
-            CONVERSATION,
-            "--name",
-            "x",
-        ],
-    )
-    .await;
+    let mut server = CaptureServer::start(rate_limited).await;
+    let mut no_retries = vec!["--max-retries", "0"];
+    no_retries.extend_from_slice(&update);
+    let output = against(&server, &no_retries).await;
     assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
     assert_eq!(server.received().len(), 1, "--max-retries 0 sends once");
 }
