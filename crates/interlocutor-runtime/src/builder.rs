@@ -291,7 +291,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 /// Something that is not an http(s) URL is not shown at all:
 /// `AC…:token@host` (no scheme) parses with `AC…` as its scheme and the
 /// token in its path.
-fn redact_url(raw: &str) -> String {
+#[doc(hidden)]
+pub fn redact_url(raw: &str) -> String {
     match Url::parse(raw) {
         Ok(mut url) if matches!(url.scheme(), "http" | "https") => {
             if !url.username().is_empty() || url.password().is_some() {

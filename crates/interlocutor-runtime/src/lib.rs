@@ -52,7 +52,7 @@ pub mod webhook;
 pub use auth::{CredentialError, Credentials, SecurityScheme};
 pub use builder::{
     ApiClient, BuildError, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT, redact_url,
 };
 pub use context::{Context, Operation, Outgoing, Status, error_chain};
 pub use error::{

@@ -64,32 +64,11 @@ impl fmt::Debug for Delivery<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Delivery")
             .field("method", self.method)
-            .field("url", &crate::webhook::shown_url(self.url))
+            .field("url", &interlocutor_runtime::redact_url(self.url))
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body_bytes", &self.body.len())
             .finish()
     }
-}
-
-/// A URL for `Debug`: without user info or query (either may carry a
-/// secret), bounded.
-pub(crate) fn shown_url(url: &str) -> String {
-    let without_query = url.split(['?', '#']).next().unwrap_or_default();
-    let shown = match without_query.split_once("://") {
-        Some((scheme, rest)) => match rest.split('/').next().and_then(|a| a.rsplit_once('@')) {
-            Some((_, host)) => {
-                let path = &rest[rest.find('/').unwrap_or(rest.len())..];
-                format!("{scheme}://{host}{path}")
-            }
-            None => without_query.to_owned(),
-        },
-        None => without_query.to_owned(),
-    };
-    shown
-        .chars()
-        .take(200)
-        .flat_map(char::escape_debug)
-        .collect()
 }
 
 /// A delivery whose signature checked: its body came from the provider.
