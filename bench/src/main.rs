@@ -13,16 +13,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use interlocutor::bird;
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{Credentials, bird, twilio};
+use interlocutor_tests::{
+    ACCESS_KEY, ACCOUNT_SID, AUTH_TOKEN, BIRD, CaptureServer, Endpoint, Reply, TWILIO_V1,
+    TWILIO_V2, bird_access_key, twilio_account,
+};
 use serde::Serialize;
 
 mod plain;
 mod server;
 
-const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const ACCESS_KEY: &str = "bench-access-key";
 const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
 const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
 
@@ -328,12 +329,11 @@ fn segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-fn twilio_credentials() -> Credentials {
-    twilio::account(ACCOUNT_SID, AUTH_TOKEN).expect("valid credentials")
-}
-
 /// reqwest as the generated clients build it: same timeouts, no redirects.
 fn hand_http() -> reqwest::Client {
+    // The provider the clients install (ring), which a process that only
+    // runs the hand-written side (`profile … hand`) must install itself.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(interlocutor::DEFAULT_CONNECT_TIMEOUT)
         .timeout(interlocutor::DEFAULT_REQUEST_TIMEOUT)
@@ -385,6 +385,7 @@ type SideFactory = Box<dyn Fn(&str) -> Side>;
 /// One client and its hand-written twin.
 struct Target {
     name: &'static str,
+    endpoint: Endpoint,
     ours: SideFactory,
     hand: SideFactory,
 }
@@ -393,14 +394,18 @@ impl Target {
     /// Sends one call of each side to a capture server and checks that the
     /// requests are byte for byte the same.
     async fn check_same_bytes(&self) {
-        let capture = server::Capture::start().await;
+        let reply = server::seed_reply(self.endpoint);
+        let mut capture = CaptureServer::start(Reply {
+            keep_alive: false,
+            ..reply
+        })
+        .await;
         (self.ours)(capture.base_url())().await;
         (self.hand)(capture.base_url())().await;
-        let requests = capture.requests();
-        assert_eq!(requests.len(), 2);
+        let (ours, hand) = (capture.request().await, capture.request().await);
         assert_eq!(
-            String::from_utf8_lossy(&requests[0]),
-            String::from_utf8_lossy(&requests[1]),
+            String::from_utf8_lossy(&ours.raw),
+            String::from_utf8_lossy(&hand.raw),
             "{}: the hand-written call must send the same bytes",
             self.name
         );
@@ -408,7 +413,7 @@ impl Target {
 
     fn v2() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = conversations_v2::Client::builder(twilio_credentials())
+            let client = conversations_v2::Client::builder(twilio_account())
                 .base_url(base_url)
                 .build()
                 .expect("a v2 client");
@@ -468,6 +473,7 @@ impl Target {
         });
         Self {
             name: "twilio conversations v2",
+            endpoint: TWILIO_V2,
             ours,
             hand,
         }
@@ -475,7 +481,7 @@ impl Target {
 
     fn v1() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = conversations_v1::Client::builder(twilio_credentials())
+            let client = conversations_v1::Client::builder(twilio_account())
                 .base_url(base_url)
                 .build()
                 .expect("a v1 client");
@@ -536,6 +542,7 @@ impl Target {
         });
         Self {
             name: "twilio conversations v1",
+            endpoint: TWILIO_V1,
             ours,
             hand,
         }
@@ -543,12 +550,10 @@ impl Target {
 
     fn bird() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = bird::conversations::Client::builder(
-                bird::access_key(ACCESS_KEY).expect("a valid key"),
-            )
-            .base_url(base_url)
-            .build()
-            .expect("a Bird client");
+            let client = bird::conversations::Client::builder(bird_access_key())
+                .base_url(base_url)
+                .build()
+                .expect("a Bird client");
             let update = Arc::new(
                 bird::conversations::types::ConversationUpdate::new()
                     .name("new name")
@@ -609,6 +614,7 @@ impl Target {
         });
         Self {
             name: "bird conversations",
+            endpoint: BIRD,
             ours,
             hand,
         }

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use interlocutor::twilio::{self, conversations_v1, conversations_v2};
 
+/// A client answered by `mock`, retrying as by default.
 fn v2_client(mock: &conversations_v2::mock::Mock) -> conversations_v2::Client {
-    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap();
-    conversations_v2::Client::builder(credentials)
+    interlocutor_tests::builder()
         .transport(mock.transport())
         .build()
         .unwrap()

@@ -9,7 +9,7 @@ use interlocutor::twilio::conversations_v2::types::{
     ConversationConfigurationPatch, ConversationPatch, StatusCallbackConfig,
 };
 use interlocutor::twilio::{conversations_v1, conversations_v2};
-use interlocutor::{ErrorKind, RetryPolicy, bird, twilio};
+use interlocutor::{ErrorKind, RetryPolicy, bird};
 use interlocutor_tests::decoded_segments;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -20,10 +20,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .start_paused(true)
         .build()
         .unwrap()
-}
-
-fn twilio_credentials() -> interlocutor::Credentials {
-    twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap()
 }
 
 /// Values no URL can carry as one segment: refused before sending.
@@ -109,10 +105,7 @@ fn cases() -> u32 {
 /// A Conversations v2 client on `transport`, which answers one request with 204.
 fn v2_client(transport: &TestTransport) -> conversations_v2::Client {
     transport.push(ScriptedResponse::empty(204));
-    conversations_v2::Client::builder(twilio_credentials())
-        .transport(transport.clone())
-        .build()
-        .unwrap()
+    interlocutor_tests::scripted(transport)
 }
 
 proptest! {
@@ -204,7 +197,7 @@ proptest! {
     fn v1_path_parameters_and_index_survive_the_wire(user in text(), conversation in text(), index in any::<Option<i64>>()) {
         let transport = TestTransport::new();
         transport.push(ScriptedResponse::empty(204));
-        let client = conversations_v1::Client::builder(twilio_credentials())
+        let client = conversations_v1::Client::builder(interlocutor_tests::twilio_account())
             .transport(transport.clone())
             .build()
             .unwrap();
@@ -232,7 +225,7 @@ proptest! {
     fn bird_strings_survive_the_wire(name in text(), description in text(), attribute in text()) {
         let transport = TestTransport::new();
         transport.push(ScriptedResponse::empty(204));
-        let client = bird::conversations::Client::builder(bird::access_key("key").unwrap())
+        let client = bird::conversations::Client::builder(interlocutor_tests::bird_access_key())
             .transport(transport.clone())
             .build()
             .unwrap();
@@ -270,7 +263,7 @@ proptest! {
         }
         let transport = TestTransport::new();
         transport.push(response);
-        let client = conversations_v2::Client::builder(twilio_credentials())
+        let client = conversations_v2::Client::builder(interlocutor_tests::twilio_account())
             .transport(transport)
             .retry_policy(RetryPolicy::disabled())
             .build()

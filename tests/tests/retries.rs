@@ -1,18 +1,19 @@
-//! Retries: which responses are retried, how long the client waits, and
-//! when it gives up. Waits are observed through `on_retry`, not timed.
+//! Retries and the budget: which responses are retried, how long the client
+//! waits, and when it gives up. The budget bounds every call, and no wait is
+//! a hot loop. Waits are observed through `on_retry` or tokio's paused
+//! clock, not timed.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use conversations_v2::Client;
+use conversations_v2::types::{self};
+use interlocutor::serde_json::{self, json};
 use interlocutor::testing::{ScriptedResponse, TestTransport};
-use interlocutor::twilio::conversations_v2::{Client, types};
-use interlocutor::{ErrorCode, ErrorKind, RetryEvent, RetryPolicy, RetryReason};
-use interlocutor_tests::{CaptureServer, Reply, TWILIO_V2};
-use serde_json::json;
-
-fn credentials() -> interlocutor::Credentials {
-    interlocutor::twilio::account("AC0123456789abcdef0123456789abcdef", "token").unwrap()
-}
+use interlocutor::twilio::conversations_v2;
+use interlocutor::{ErrorCode, ErrorKind, RetryPolicy};
+use interlocutor::{RetryEvent, RetryReason};
+use interlocutor_tests::*;
+use std::sync::{Arc, Mutex};
 
 fn conversation() -> serde_json::Value {
     TWILIO_V2.example("200")
@@ -51,7 +52,7 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
     ])
     .await;
     let (builder, events) = observed(
-        Client::builder(credentials())
+        Client::builder(twilio_account())
             .base_url(server.base_url())
             .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10))),
     );
@@ -97,7 +98,7 @@ async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error
     let mut server =
         CaptureServer::start(Reply::json(429, &rate_limited()).header("retry-after", "30")).await;
     let (builder, events) = observed(
-        Client::builder(credentials())
+        Client::builder(twilio_account())
             .base_url(server.base_url())
             .retry_policy(
                 RetryPolicy::default()
@@ -132,7 +133,7 @@ async fn retry_after_as_an_http_date_and_capped_by_max_delay() {
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "3600"))
         .push(ScriptedResponse::json(200, &conversation()));
     let (builder, events) = observed(
-        Client::builder(credentials())
+        Client::builder(twilio_account())
             .transport(transport.clone())
             .retry_policy(RetryPolicy::default().max_delay(Duration::from_secs(10))),
     );
@@ -163,7 +164,7 @@ async fn other_client_errors_and_500_are_never_retried() {
             status,
             &json!({"code": 1, "message": "no"}),
         ));
-        let client = Client::builder(credentials())
+        let client = Client::builder(twilio_account())
             .transport(transport.clone())
             .build()
             .unwrap();
@@ -184,7 +185,7 @@ async fn attempts_are_bounded_and_every_gateway_failure_is_retried() {
         for _ in 0..5 {
             transport.push(ScriptedResponse::text(status, "try later"));
         }
-        let client = Client::builder(credentials())
+        let client = Client::builder(twilio_account())
             .transport(transport.clone())
             .retry_policy(RetryPolicy::default().max_attempts(4))
             .build()
@@ -206,7 +207,7 @@ async fn retries_can_be_turned_off() {
     transport
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "1"))
         .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(credentials())
+    let client = Client::builder(twilio_account())
         .transport(transport.clone())
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -219,7 +220,7 @@ async fn retries_can_be_turned_off() {
 #[tokio::test]
 async fn connection_failures_are_retried_then_reported() {
     let (builder, events) = observed(
-        Client::builder(credentials())
+        Client::builder(twilio_account())
             .base_url(interlocutor_tests::refused_base_url())
             .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5))),
     );
@@ -245,7 +246,7 @@ async fn the_client_sleeps_exactly_as_long_as_retry_after_says() {
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "2"))
         .push(ScriptedResponse::text(503, "busy").header("retry-after", "1"))
         .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(credentials())
+    let client = Client::builder(twilio_account())
         .transport(transport.clone())
         .build()
         .unwrap();
@@ -265,7 +266,7 @@ async fn a_budget_too_small_does_not_wait_at_all() {
     transport
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "30"))
         .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(credentials())
+    let client = Client::builder(twilio_account())
         .transport(transport.clone())
         .retry_policy(
             RetryPolicy::default()
@@ -279,4 +280,153 @@ async fn a_budget_too_small_does_not_wait_at_all() {
     assert_eq!(started.elapsed(), Duration::ZERO);
     assert_eq!(error.unwrap_err().status(), Some(429));
     assert_eq!(transport.requests().len(), 1);
+}
+
+/// A transport that answers 429 after 100 ms, forty times, with
+/// `retry_after` when given.
+fn slow_rate_limits(retry_after: Option<&str>) -> TestTransport {
+    let transport = TestTransport::new();
+    for _ in 0..40 {
+        let mut response = ScriptedResponse::json(429, &TWILIO_V2.example("429"))
+            .delayed(Duration::from_millis(100));
+        if let Some(value) = retry_after {
+            response = response.header("retry-after", value);
+        }
+        transport.push(response);
+    }
+    transport
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_wait_does_not_escape_the_budget() {
+    let past = httpdate::fmt_http_date(std::time::SystemTime::UNIX_EPOCH);
+    let cases: [(&str, Option<&str>, RetryPolicy); 4] = [
+        ("Retry-After: 0", Some("0"), RetryPolicy::default()),
+        (
+            "Retry-After in the past",
+            Some(&past),
+            RetryPolicy::default(),
+        ),
+        (
+            "base_delay(ZERO)",
+            None,
+            RetryPolicy::default().base_delay(Duration::ZERO),
+        ),
+        (
+            "max_delay(ZERO)",
+            None,
+            RetryPolicy::default().max_delay(Duration::ZERO),
+        ),
+    ];
+    for (case, retry_after, policy) in cases {
+        let transport = slow_rate_limits(retry_after);
+        let client: Client = scripted_with(
+            &transport,
+            policy.max_attempts(40).budget(Duration::from_millis(500)),
+        );
+        // Paused clock: it moves by the server's 100 ms and the client's
+        // waits only, so the count below is exact.
+        let started = tokio::time::Instant::now();
+        let error = client.patch_conversation_by_id("conv_1", patch()).await;
+        let elapsed = started.elapsed();
+        assert_eq!(error.unwrap_err().status(), Some(429), "{case}");
+        // 100 ms per attempt and at least 10 ms between: the fifth attempt
+        // starts at 440 ms; a sixth would start past the 500 ms budget.
+        assert_eq!(transport.requests().len(), 5, "{case}");
+        assert!(
+            elapsed <= Duration::from_millis(500 + 100),
+            "{case}: {elapsed:?} is more than the budget plus one attempt"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_instant_zero_wait_is_slowed_to_the_floor() {
+    // A server that answers 429 with `Retry-After: 0` at once, forever:
+    // without the 10 ms floor the client would make every allowed attempt
+    // in no time; with it, the 500 ms budget allows 51.
+    let transport = TestTransport::new();
+    for _ in 0..1_000 {
+        transport.push(
+            ScriptedResponse::json(429, &TWILIO_V2.example("429")).header("retry-after", "0"),
+        );
+    }
+    let client: Client = scripted_with(
+        &transport,
+        RetryPolicy::default()
+            .max_attempts(1_000)
+            .budget(Duration::from_millis(500)),
+    );
+    let started = tokio::time::Instant::now();
+    let _ = client.patch_conversation_by_id("conv_1", patch()).await;
+    assert_eq!(transport.requests().len(), 51);
+    assert_eq!(started.elapsed(), Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn refused_connections_with_no_backoff_are_bounded_by_the_budget() {
+    let retries = Arc::new(Mutex::new(0_u32));
+    let counter = Arc::clone(&retries);
+    let client = conversations_v2::Client::builder(twilio_account())
+        .base_url(refused_base_url())
+        .retry_policy(
+            RetryPolicy::default()
+                .base_delay(Duration::ZERO)
+                .max_attempts(100_000)
+                .budget(Duration::from_millis(300)),
+        )
+        .on_retry(move |_| *counter.lock().unwrap() += 1)
+        .build()
+        .unwrap();
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    // Each retry waits at least 10 ms, so a 300 ms budget allows at most 30
+    // (before the fix: thousands).
+    let retries = *retries.lock().unwrap();
+    assert!((1..=30).contains(&retries), "{retries} retries");
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_off_keeps_the_status_and_request_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0_u32));
+    let counter = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            *counter.lock().unwrap() += 1;
+            let mut buffer = [0_u8; 8192];
+            let _ = stream.read(&mut buffer).await;
+            let _ = stream
+                .write_all(
+                    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                      twilio-request-id: RQtrunc\r\ncontent-length: 1000\r\n\r\n{\"code\":",
+                )
+                .await;
+            // Closed with 992 bytes of the body still owed.
+        }
+    });
+    let client = conversations_v2::Client::builder(twilio_account())
+        .base_url(base_url)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .base_delay(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let error = client
+        .patch_conversation_by_id("conv_1", patch())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error:?}");
+    assert_eq!(error.request_id(), Some("RQtrunc"));
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(error.is_retryable());
+    assert_eq!(error.headers().unwrap()["content-type"], "application/json");
+    assert_eq!(*connections.lock().unwrap(), 2, "the 503 was retried");
 }

@@ -12,7 +12,7 @@
 
 use crate::common;
 
-use common::{cargo, copy_dir, scratch_manifest, succeeded, workspace_root, xtask};
+use common::{cargo, copy_dir, persist, scratch_manifest, succeeded, workspace_root, xtask};
 
 const PROGRAM: &str = r#"
 use interlocutor_fixture_form_arrays::{Client, types};
@@ -62,7 +62,7 @@ async fn main() {
 
 #[test]
 fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
-    let output = run_fixture("form-arrays", PROGRAM);
+    let output = run_fixture("form-arrays");
     insta::assert_snapshot!(output);
 }
 
@@ -115,7 +115,7 @@ async fn main() -> interlocutor_runtime::Result<()> {
 /// error body.
 #[test]
 fn query_and_header_parameters_are_checked_and_sent() {
-    let output = run_fixture("parameters", PARAMETERS_PROGRAM);
+    let output = run_fixture("parameters");
     insta::assert_snapshot!(output);
 }
 
@@ -143,38 +143,60 @@ fn a_one_of_body_with_constraints_is_refused() {
     assert!(!work.join("crates").exists());
 }
 
-/// Generates `xtask/tests/fixtures/<fixture>.yaml` into a scratch workspace
-/// and runs `program` against the crate, through the `TestTransport`;
-/// returns what it printed.
-fn run_fixture(fixture: &str, program: &str) -> String {
+/// The fixtures, each with the program that calls it.
+const FIXTURES: [(&str, &str); 2] = [("form-arrays", PROGRAM), ("parameters", PARAMETERS_PROGRAM)];
+
+/// Runs the program of `fixture` and returns what it printed.
+///
+/// Every fixture spec of `xtask/tests/fixtures/` is generated into one
+/// scratch workspace, beside the runtime, with one program per fixture (a
+/// binary of the `program` crate): one generation and one build for all of
+/// them, made once per run of the tests.
+fn run_fixture(fixture: &str) -> String {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let work = BUILT.get_or_init(build_fixtures);
+    succeeded(&cargo(
+        work,
+        &["run", "--quiet", "--package", "program", "--bin", fixture],
+    ))
+}
+
+fn build_fixtures() -> std::path::PathBuf {
     let root = workspace_root();
     let scratch = tempfile::tempdir().unwrap();
-    let work = scratch.path();
-    std::fs::create_dir_all(work.join("specs")).unwrap();
-    std::fs::copy(
-        root.join(format!("xtask/tests/fixtures/{fixture}.yaml")),
-        work.join(format!("specs/fixture-{fixture}.yaml")),
-    )
-    .unwrap();
+    let stage = scratch.path();
+    std::fs::create_dir_all(stage.join("specs")).unwrap();
+    std::fs::create_dir_all(stage.join("program/src/bin")).unwrap();
+    let mut dependencies = String::new();
+    for (fixture, program) in FIXTURES {
+        std::fs::copy(
+            root.join(format!("xtask/tests/fixtures/{fixture}.yaml")),
+            stage.join(format!("specs/fixture-{fixture}.yaml")),
+        )
+        .unwrap();
+        std::fs::write(stage.join(format!("program/src/bin/{fixture}.rs")), program).unwrap();
+        dependencies.push_str(&format!(
+            "interlocutor-fixture-{fixture} = {{ path = \"../crates/fixture-{fixture}\" }}\n"
+        ));
+    }
     copy_dir(
         &root.join("crates/interlocutor-runtime"),
-        &work.join("crates/interlocutor-runtime"),
+        &stage.join("crates/interlocutor-runtime"),
     );
-    scratch_manifest(work, r#"["crates/*", "program"]"#);
-    succeeded(&xtask(work, &["generate"]));
-
-    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    scratch_manifest(stage, r#"["crates/*", "program"]"#);
+    succeeded(&xtask(stage, &["generate"]));
     std::fs::write(
-        work.join("program/Cargo.toml"),
+        stage.join("program/Cargo.toml"),
         format!(
             "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\ninterlocutor-fixture-{fixture} = {{ path = \"../crates/fixture-{fixture}\" }}\n\
+             [dependencies]\n{dependencies}\
              interlocutor-runtime = {{ workspace = true, features = [\"testing\"] }}\n\
              serde_json.workspace = true\n\
              tokio = {{ workspace = true, features = [\"macros\", \"rt\"] }}\n"
         ),
     )
     .unwrap();
-    std::fs::write(work.join("program/src/main.rs"), program).unwrap();
-    succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]))
+    let work = persist(stage, "fixtures");
+    succeeded(&cargo(&work, &["build", "--quiet", "--package", "program"]));
+    work
 }

@@ -7,7 +7,8 @@
 use crate::common;
 
 use common::{
-    cargo, copy_dir, copy_library_crates, scratch_manifest, succeeded, workspace_root, xtask,
+    cargo, copy_dir, copy_library_crates, persist, scratch_manifest, succeeded, workspace_root,
+    xtask,
 };
 
 /// A small JSON API with no `x-interlocutor` block: everything the facade
@@ -87,21 +88,21 @@ async fn main() -> interlocutor::Result<()> {
 fn a_fourth_spec_is_one_file_and_one_command() {
     let root = workspace_root();
     let scratch = tempfile::tempdir().unwrap();
-    let work = scratch.path();
-    copy_dir(&root.join("specs"), &work.join("specs"));
-    copy_library_crates(&root, work);
-    std::fs::copy(root.join("README.md"), work.join("README.md")).unwrap();
-    scratch_manifest(work, r#"["crates/*", "program"]"#);
+    let stage = scratch.path();
+    copy_dir(&root.join("specs"), &stage.join("specs"));
+    copy_library_crates(&root, stage);
+    std::fs::copy(root.join("README.md"), stage.join("README.md")).unwrap();
+    scratch_manifest(stage, r#"["crates/*", "program"]"#);
 
     // The one file, and the one command; and, as the README says, a
     // provider's helpers are one more file, with no other edit.
-    std::fs::write(work.join("specs/acme-tickets.yaml"), ACME).unwrap();
+    std::fs::write(stage.join("specs/acme-tickets.yaml"), ACME).unwrap();
     std::fs::write(
-        work.join("crates/interlocutor/src/providers/acme.rs"),
+        stage.join("crates/interlocutor/src/providers/acme.rs"),
         "//! Acme's helpers.\n\n/// Where Acme's support is.\npub fn support_address() -> &'static str {\n    \"support@acme.example\"\n}\n",
     )
     .unwrap();
-    let stdout = succeeded(&xtask(work, &["generate"]));
+    let stdout = succeeded(&xtask(stage, &["generate"]));
     assert!(
         stdout.contains("wrote crates/acme-tickets/src/lib.rs"),
         "{stdout}"
@@ -119,24 +120,25 @@ fn a_fourth_spec_is_one_file_and_one_command() {
         "{stdout}"
     );
     // What is generated is what `--check` guards.
-    let check = xtask(work, &["generate", "--check"]);
+    let check = xtask(stage, &["generate", "--check"]);
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
 
-    std::fs::create_dir_all(work.join("program/src")).unwrap();
+    std::fs::create_dir_all(stage.join("program/src")).unwrap();
     std::fs::write(
-        work.join("program/Cargo.toml"),
+        stage.join("program/Cargo.toml"),
         "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
          interlocutor = { path = \"../crates/interlocutor\", default-features = false, \
          features = [\"acme-tickets\", \"testing\"] }\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
     )
     .unwrap();
-    std::fs::write(work.join("program/src/main.rs"), PROGRAM).unwrap();
-    let output = succeeded(&cargo(work, &["run", "--quiet", "--package", "program"]));
+    std::fs::write(stage.join("program/src/main.rs"), PROGRAM).unwrap();
+    let work = persist(stage, "fourth-api");
+    let output = succeeded(&cargo(&work, &["run", "--quiet", "--package", "program"]));
     assert_eq!(
         output,
         "Acme error TicketNotFound (HTTP 404): No such ticket\n\

@@ -18,15 +18,15 @@
 //! them), and a program that matches on the error of a call with no
 //! conversion.
 //!
-//! The crate is built with `cargo check` in `target/user-crates`, a target
-//! directory of its own (a cargo inside `cargo test` cannot share the outer
-//! one's lock); after the first run it is incremental.
+//! The crates are checked with `cargo check` in `target/user-crates`, from
+//! scratch workspaces kept under `target/scratch` (see `common::persist`),
+//! so that a later run rebuilds only what changed.
 
 use crate::common;
 
 use std::path::Path;
 
-use common::{copy_dir, copy_library_crates, scratch_manifest, workspace_root};
+use common::{copy_dir, copy_library_crates, persist, scratch_manifest, workspace_root};
 use serde_json::{Value, json};
 
 /// A fenced code block of the README.
@@ -143,7 +143,6 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     let dependencies = ["tokio", "axum"]
         .map(|name| readme_dependency(readme, name))
         .join("\n");
-    let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
@@ -329,8 +328,9 @@ fn readme_examples_compile_in_a_fresh_crate_before_and_after_the_specs_grow() {
     let scratch = tempfile::tempdir().unwrap();
 
     // Against the clients as they are.
-    let users = scratch.path().join("users");
-    write_user_crates(&users, &root.join("crates/interlocutor"), &readme);
+    let stage = scratch.path().join("users");
+    write_user_crates(&stage, &root.join("crates/interlocutor"), &readme);
+    let users = persist(&stage, "users");
     check(&users, "readme-plain");
     check(&users, "readme-testing");
     let no_tls = common::succeeded(&common::cargo(
@@ -344,20 +344,23 @@ fn readme_examples_compile_in_a_fresh_crate_before_and_after_the_specs_grow() {
     );
 
     // Against a copy whose specs grew, regenerated.
-    let grown = scratch.path().join("grown");
-    copy_workspace(&root, &grown);
-    for spec in std::fs::read_dir(grown.join("specs")).unwrap() {
+    let stage = scratch.path().join("grown");
+    copy_workspace(&root, &stage);
+    for spec in std::fs::read_dir(stage.join("specs")).unwrap() {
         grow_spec(&spec.unwrap().path());
     }
-    common::succeeded(&common::xtask(&grown, &["generate"]));
+    common::succeeded(&common::xtask(&stage, &["generate"]));
     let generated =
-        std::fs::read_to_string(grown.join("crates/twilio-conversations-v2/src/generated.rs"))
+        std::fs::read_to_string(stage.join("crates/twilio-conversations-v2/src/generated.rs"))
             .unwrap();
     assert!(
         generated.contains(GROWN_PROPERTY_FIELD),
         "the spec did not grow"
     );
-    write_user_crates(&users, &grown.join("crates/interlocutor"), &readme);
+    let grown = persist(&stage, "grown");
+    let stage = scratch.path().join("users-grown");
+    write_user_crates(&stage, &grown.join("crates/interlocutor"), &readme);
+    let users = persist(&stage, "users-grown");
     check(&users, "readme-plain");
     check(&users, "readme-testing");
 }

@@ -62,9 +62,62 @@ pub fn xtask(root: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// `cargo <args>` in `dir`, building in `target/user-crates` (a target
-/// directory of its own: a cargo inside `cargo test` cannot share the
-/// outer one's lock; after the first run it is incremental).
+/// Makes `target/scratch/<name>` an exact copy of `stage` and returns it.
+///
+/// A scratch workspace is assembled afresh in a temporary directory, then
+/// mirrored here: a file whose content did not change keeps its
+/// modification time, so cargo, which judges sources by it, rebuilds only
+/// what a change touched instead of every copied crate on every run.
+/// (Scratch workspaces share `target/user-crates`; a crate copied into two
+/// of them at the same relative path must be the same in both, as the
+/// runtime is, or be built with other features, for cargo tells them apart
+/// by that path and their features only.)
+pub fn persist(stage: &Path, name: &str) -> PathBuf {
+    let dir = workspace_root().join("target/scratch").join(name);
+    mirror(stage, &dir);
+    dir
+}
+
+fn mirror(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    let mut wanted = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        wanted.insert(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if target.is_file() {
+                std::fs::remove_file(&target).unwrap();
+            }
+            mirror(&entry.path(), &target);
+        } else {
+            let content = std::fs::read(entry.path()).unwrap();
+            if target.is_dir() {
+                std::fs::remove_dir_all(&target).unwrap();
+            }
+            if std::fs::read(&target).ok().as_deref() != Some(content.as_slice()) {
+                std::fs::write(&target, content).unwrap();
+            }
+        }
+    }
+    for entry in std::fs::read_dir(to).unwrap() {
+        let entry = entry.unwrap();
+        if !wanted.contains(&entry.file_name()) {
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+}
+
+/// `cargo <args>` in `dir`, building in `target/user-crates`: a target
+/// directory of its own, since the scratch crates have the names and
+/// relative paths of the workspace's own and cargo tells two builds of a
+/// crate apart by those and its features only. Incremental from one run
+/// to the next (see [`persist`]).
 pub fn cargo(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO"))
         .current_dir(dir)
