@@ -397,10 +397,7 @@ async fn error_responses_keep_the_headers_and_url_the_server_sent() {
         },
     ])
     .await;
-    let client = builder::<conversations_v2::Client>()
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let client = networked::<conversations_v2::Client>(server.base_url());
 
     let error = client
         .patch_conversation_by_id("conv_1", conversations_v2::types::ConversationPatch::new())
@@ -454,10 +451,7 @@ async fn huge_bodies_are_not_read_into_memory() {
             keep_alive: false,
         })
         .await;
-        let client = builder::<conversations_v2::Client>()
-            .base_url(server.base_url())
-            .build()
-            .unwrap();
+        let client = networked::<conversations_v2::Client>(server.base_url());
         let error = patch_error(&client).await;
         assert_eq!(
             error.kind(),
