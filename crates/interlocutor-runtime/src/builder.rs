@@ -169,7 +169,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Whether requests go to a test transport (no network, no TLS).
-    #[allow(dead_code)] // Read only in builds without a TLS backend.
+    #[allow(dead_code)] // Not read in builds with a TLS backend and without `testing`.
     fn is_test_transport(&self) -> bool {
         #[cfg(feature = "testing")]
         if matches!(self.transport, Transport::Test(_)) {
@@ -250,6 +250,13 @@ impl<C: ApiClient> ClientBuilder<C> {
                 // `ALL_PROXY` are honoured for https base URLs only.
                 if base_url.starts_with("http://") {
                     http = http.no_proxy();
+                }
+                // A test transport never uses this client: no root
+                // certificates to load, which is most of building one (a
+                // client per test adds up).
+                #[cfg(all(feature = "testing", any(feature = "rustls", feature = "native-tls")))]
+                if self.is_test_transport() {
+                    http = http.tls_certs_only(Vec::new());
                 }
                 http.build()
                     .map_err(|error| BuildError::HttpClient(error.to_string()))?
