@@ -10,6 +10,8 @@ mod checks;
 mod credentials;
 #[path = "errors.rs"]
 mod errors;
+#[path = "fixtures.rs"]
+mod fixtures;
 #[path = "mocks.rs"]
 mod mocks;
 #[path = "properties.rs"]

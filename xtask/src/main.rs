@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use codegen::Destination;
+
 mod checks;
 mod cli;
 mod client;
@@ -100,8 +102,11 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
         Mode::Write => {
             let changed = output::write_all(root, &plan.files, &plan.orphans)?;
             println!(
-                "generated {} crate(s) from specs/; {changed} file(s) changed",
-                plan.specs
+                "generated {} crate(s) from specs/ and {} fixture(s) from {}/; {changed} \
+                 file(s) changed",
+                plan.specs,
+                plan.fixtures,
+                Destination::Fixture.specs()
             );
             Ok(())
         }
@@ -160,6 +165,7 @@ fn bench(root: &Path) -> Result<(), String> {
 /// Everything `generate` would write, computed without touching the tree.
 struct Plan {
     specs: usize,
+    fixtures: usize,
     files: Vec<codegen::GeneratedFile>,
     orphans: Vec<PathBuf>,
 }
@@ -169,7 +175,31 @@ fn plan(root: &Path) -> Result<Plan, String> {
     if specs.is_empty() {
         return Err("no specs/*.yaml found: nothing to generate".to_owned());
     }
-    output::check_targets(root, &specs)?;
+    output::check_targets(root, &specs, Destination::Client)?;
+    // The tests' fixture specs, where the workspace has them.
+    let fixture_dir = root.join(Destination::Fixture.specs());
+    let fixtures = if fixture_dir.is_dir() {
+        files::find_specs(&fixture_dir)?
+    } else {
+        Vec::new()
+    };
+    output::check_targets(root, &fixtures, Destination::Fixture)?;
+    let stems = |paths: &[PathBuf]| -> std::collections::BTreeSet<_> {
+        paths
+            .iter()
+            .map(|path| path.file_stem().map(|s| s.to_owned()))
+            .collect()
+    };
+    if let Some(Some(stem)) = stems(&specs).intersection(&stems(&fixtures)).next() {
+        return Err(format!(
+            "{}/{} and {}/ share a name, so both would be the package `{}{}`; rename the fixture",
+            Destination::Fixture.specs(),
+            stem.to_string_lossy(),
+            Destination::Client.specs(),
+            codegen::CRATE_PREFIX,
+            stem.to_string_lossy(),
+        ));
+    }
     let mut files = Vec::new();
     let mut apis = Vec::new();
     let mut errors = Vec::new();
@@ -179,6 +209,12 @@ fn plan(root: &Path) -> Result<Plan, String> {
                 files.extend(crate_files);
                 apis.push(api);
             }
+            Err(error) => errors.push(error),
+        }
+    }
+    for spec_path in &fixtures {
+        match codegen::generate_crate_into(root, spec_path, Destination::Fixture) {
+            Ok((crate_files, _)) => files.extend(crate_files),
             Err(error) => errors.push(error),
         }
     }
@@ -197,9 +233,15 @@ fn plan(root: &Path) -> Result<Plan, String> {
             contents: cli::file(&parts)?,
         });
     }
-    let orphans = output::orphaned_crates(root, &specs)?;
+    let mut orphans = output::orphaned_crates(root, &specs, Destination::Client)?;
+    orphans.extend(output::orphaned_crates(
+        root,
+        &fixtures,
+        Destination::Fixture,
+    )?);
     Ok(Plan {
         specs: specs.len(),
+        fixtures: fixtures.len(),
         files,
         orphans,
     })

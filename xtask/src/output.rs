@@ -30,7 +30,12 @@ fn package_name(manifest: &str) -> Option<&str> {
 /// whose crate directory holds a crate the generator did not write
 /// (`specs/interlocutor-runtime.yaml`), or whose package name is taken by
 /// one (`specs/runtime.yaml` would be `interlocutor-runtime`).
-pub fn check_targets(root: &Path, specs: &[PathBuf]) -> Result<(), String> {
+pub fn check_targets(
+    root: &Path,
+    specs: &[PathBuf],
+    destination: crate::codegen::Destination,
+) -> Result<(), String> {
+    let (spec_dir, crate_dir) = (destination.specs(), destination.crates());
     let mut problems = Vec::new();
     let mut by_crate: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for spec in specs {
@@ -40,7 +45,7 @@ pub fn check_targets(root: &Path, specs: &[PathBuf]) -> Result<(), String> {
             .to_string_lossy()
             .into_owned();
         let shown = format!(
-            "specs/{}",
+            "{spec_dir}/{}",
             spec.file_name().unwrap_or_default().to_string_lossy()
         );
         by_crate.entry(stem).or_default().push(shown);
@@ -70,18 +75,18 @@ pub fn check_targets(root: &Path, specs: &[PathBuf]) -> Result<(), String> {
         let first = &sources[0];
         if sources.len() > 1 {
             problems.push(format!(
-                "{} would all generate crates/{stem}; keep one",
+                "{} would all generate {crate_dir}/{stem}; keep one",
                 sources.join(" and ")
             ));
             continue;
         }
-        let dir = root.join("crates").join(stem);
+        let dir = root.join(crate_dir).join(stem);
         if dir.exists() {
             let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
             if generated_from(&manifest).is_none() {
                 problems.push(format!(
-                    "{first}: would write into crates/{stem}, which holds files the generator did \
-                     not write (its Cargo.toml has no `generated-from`); rename the spec"
+                    "{first}: would write into {crate_dir}/{stem}, which holds files the generator \
+                     did not write (its Cargo.toml has no `generated-from`); rename the spec"
                 ));
                 continue;
             }
@@ -112,8 +117,12 @@ pub fn nothing_written_unless_none(problems: &[String]) -> Result<(), String> {
 
 /// Generated crates whose spec is gone: their `Cargo.toml` says they were
 /// generated from a spec file that no longer exists.
-pub fn orphaned_crates(root: &Path, specs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let crates_dir = root.join("crates");
+pub fn orphaned_crates(
+    root: &Path,
+    specs: &[PathBuf],
+    destination: crate::codegen::Destination,
+) -> Result<Vec<PathBuf>, String> {
+    let crates_dir = root.join(destination.crates());
     let Ok(entries) = std::fs::read_dir(&crates_dir) else {
         return Ok(Vec::new());
     };

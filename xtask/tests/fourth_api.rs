@@ -1,8 +1,11 @@
 //! Adding an API is one spec file and one command: a fourth spec dropped
-//! into a scratch copy of the workspace, `cargo xtask generate`, and the
-//! facade built with the new feature reaches the client as
+//! into a scratch copy of the workspace, `cargo xtask generate`, and a
+//! program using the facade with the new feature reaches the client as
 //! `interlocutor::<provider>::<module>::Client`, its errors converting into
-//! `interlocutor::Error`, with no other edit.
+//! `interlocutor::Error`, with no other edit; `cargo check` proves it. The
+//! spec is the fixture `tests/fixture-specs/acme-tickets.yaml`, whose
+//! client the wire tests call (`fixtures.rs`), so what it does when it runs
+//! is proven there, in the workspace's own build.
 
 use crate::common;
 
@@ -10,55 +13,6 @@ use common::{
     cargo, copy_dir, copy_library_crates, persist, scratch_manifest, succeeded, workspace_root,
     xtask,
 };
-
-/// A small JSON API with no `x-interlocutor` block: everything the facade
-/// needs comes from the file name (`acme-tickets`) and the error schema.
-const ACME: &str = r#"
-openapi: 3.0.3
-info: {title: Acme Tickets, version: '1'}
-servers: [{url: 'https://api.acme.example'}]
-security: [{token: []}]
-paths:
-  /tickets/{ticketId}:
-    patch:
-      operationId: UpdateTicket
-      parameters:
-        - {name: ticketId, in: path, required: true, schema: {type: string}}
-      requestBody:
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/TicketPatch'}
-      responses:
-        '200':
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Ticket'}
-        '404':
-          description: Not found
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/AcmeError'}
-components:
-  securitySchemes:
-    token: {type: http, scheme: Bearer}
-  schemas:
-    TicketPatch:
-      type: object
-      properties:
-        title: {type: string, nullable: true, maxLength: 80}
-        labels: {type: array, items: {type: string}}
-    Ticket:
-      type: object
-      properties:
-        id: {type: string}
-        title: {type: string, nullable: true}
-    AcmeError:
-      type: object
-      properties:
-        code: {type: string}
-        message: {type: string}
-"#;
 
 const PROGRAM: &str = r#"
 use interlocutor::acme::tickets::{Client, types};
@@ -96,7 +50,11 @@ fn a_fourth_spec_is_one_file_and_one_command() {
 
     // The one file, and the one command; and, as the README says, a
     // provider's helpers are one more file, with no other edit.
-    std::fs::write(stage.join("specs/acme-tickets.yaml"), ACME).unwrap();
+    std::fs::copy(
+        root.join("tests/fixture-specs/acme-tickets.yaml"),
+        stage.join("specs/acme-tickets.yaml"),
+    )
+    .unwrap();
     std::fs::write(
         stage.join("crates/interlocutor/src/providers/acme.rs"),
         "//! Acme's helpers.\n\n/// Where Acme's support is.\npub fn support_address() -> &'static str {\n    \"support@acme.example\"\n}\n",
@@ -138,12 +96,5 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     .unwrap();
     std::fs::write(stage.join("program/src/main.rs"), PROGRAM).unwrap();
     let work = persist(stage, "fourth-api");
-    let output = succeeded(&cargo(&work, &["run", "--quiet", "--package", "program"]));
-    assert_eq!(
-        output,
-        "Acme error TicketNotFound (HTTP 404): No such ticket\n\
-         support@acme.example\n\
-         Some(Text(\"TicketNotFound\"))\n\
-         {\"labels\":[],\"title\":\"Printer on fire\"}\n"
-    );
+    succeeded(&cargo(&work, &["check", "--quiet", "--package", "program"]));
 }

@@ -5,11 +5,11 @@
 #[path = "bad_specs.rs"]
 mod bad_specs;
 mod common;
-#[path = "form_arrays.rs"]
-mod form_arrays;
 #[path = "fourth_api.rs"]
 mod fourth_api;
 #[path = "hostile_specs.rs"]
 mod hostile_specs;
+#[path = "one_of_body.rs"]
+mod one_of_body;
 #[path = "user_crate.rs"]
 mod user_crate;

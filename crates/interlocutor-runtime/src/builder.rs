@@ -169,7 +169,6 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Whether requests go to a test transport (no network, no TLS).
-    #[allow(dead_code)] // Not read in builds with a TLS backend and without `testing`.
     fn is_test_transport(&self) -> bool {
         #[cfg(feature = "testing")]
         if matches!(self.transport, Transport::Test(_)) {
@@ -184,13 +183,10 @@ impl<C: ApiClient> ClientBuilder<C> {
         let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
         // Without a TLS backend every https request would fail, and be
         // retried as a transport error: say so once, here, by name.
-        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-        if base_url.starts_with("https://") && self.http.is_none() && !self.is_test_transport() {
-            return Err(BuildError::HttpClient(
-                "this build has no TLS backend, so it cannot call an https URL: enable the \
-                 `rustls` or `native-tls` feature of `interlocutor` (one is on by default)"
-                    .to_owned(),
-            ));
+        if !cfg!(any(feature = "rustls", feature = "native-tls"))
+            && needs_tls(&base_url, self.http.is_some(), self.is_test_transport())
+        {
+            return Err(BuildError::HttpClient(NO_TLS_BACKEND.to_owned()));
         }
         if !C::PATH_PREFIX.is_empty()
             && base_url
@@ -275,6 +271,18 @@ impl<C: ApiClient> ClientBuilder<C> {
         };
         Ok(C::from_parts(&base_url, http, context))
     }
+}
+
+/// Why a build without a TLS backend refuses an https base URL.
+const NO_TLS_BACKEND: &str = "this build has no TLS backend, so it cannot call an https URL: \
+                              enable the `rustls` or `native-tls` feature of `interlocutor` (one \
+                              is on by default)";
+
+/// Whether a client needs a TLS backend of its own: an https base URL, on
+/// the HTTP client it builds (not one the caller gave, nor a test
+/// transport).
+fn needs_tls(base_url: &str, own_http_client: bool, test_transport: bool) -> bool {
+    base_url.starts_with("https://") && !own_http_client && !test_transport
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
@@ -484,5 +492,17 @@ mod tests {
             redact_url("conversations.twilio.com"),
             "conversations.twilio.com"
         );
+    }
+
+    /// What a build without `rustls` or `native-tls` refuses, by
+    /// `NO_TLS_BACKEND` (the user crate test checks such a build
+    /// compiles): an https base URL on the client's own HTTP client, and
+    /// nothing else.
+    #[test]
+    fn only_https_on_the_clients_own_http_client_needs_tls() {
+        assert!(needs_tls("https://api.example.com", false, false));
+        assert!(!needs_tls("http://127.0.0.1:8080", false, false));
+        assert!(!needs_tls("https://api.example.com", true, false));
+        assert!(!needs_tls("https://api.example.com", false, true));
     }
 }

@@ -41,7 +41,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn scratch_manifest(to: &Path, members: &str) {
     let root = workspace_root();
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let real = r#"members = ["crates/*", "xtask", "tests", "bench"]"#;
+    let real = r#"members = ["crates/*", "xtask", "tests", "tests/fixtures/*", "bench"]"#;
     assert!(manifest.contains(real), "the workspace members changed");
     std::fs::create_dir_all(to).unwrap();
     std::fs::write(
