@@ -1021,3 +1021,29 @@ fn parent(at: &str) -> &str {
 pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codegen::test_support::crate_from;
+
+    /// A `oneOf` request body whose alternatives carry constraints is
+    /// refused by name rather than sent unchecked (the fixture
+    /// `fixture-parameters` has one without constraints, which is sent).
+    #[test]
+    fn a_one_of_body_with_constraints_is_refused() {
+        let fixtures = crate::workspace_root().join(crate::codegen::Destination::Fixture.specs());
+        let spec = std::fs::read_to_string(fixtures.join("fixture-parameters.yaml")).unwrap();
+        let constrained = spec.replace(
+            "                    name: {type: string}",
+            "                    name: {type: string, maxLength: 3}",
+        );
+        assert_ne!(spec, constrained);
+        let Err(error) = crate_from("fixture-parameters.yaml", &constrained) else {
+            panic!("the spec was accepted");
+        };
+        assert!(
+            error.contains("the request body is a `oneOf` whose alternatives carry constraints"),
+            "{error}"
+        );
+    }
+}

@@ -2,14 +2,12 @@
 //! after a change to the xtask instead of five): each file is a module,
 //! sharing `common`.
 
-#[path = "bad_specs.rs"]
-mod bad_specs;
 mod common;
 #[path = "fourth_api.rs"]
 mod fourth_api;
 #[path = "hostile_specs.rs"]
 mod hostile_specs;
-#[path = "one_of_body.rs"]
-mod one_of_body;
+#[path = "refusals.rs"]
+mod refusals;
 #[path = "user_crate.rs"]
 mod user_crate;

@@ -1,5 +1,6 @@
-//! `cargo xtask generate` on specs it must refuse: one paragraph naming the
-//! file and the construct, a non-zero exit, and not one file touched.
+//! `cargo xtask generate` as a program, on a spec it refuses and on stale
+//! generated code: the exit code, the report, and not one file touched.
+//! What each refusal says is unit-tested beside the checks.
 
 use crate::common;
 
@@ -43,8 +44,12 @@ fn refused(edit: impl Fn(&str) -> String) -> String {
     stderr
 }
 
+/// What every refusal does as a program (the refusal messages are unit
+/// tests beside the checks, in `spec.rs`): exit code 1, one paragraph that
+/// starts with the file (here with the line and column of malformed YAML)
+/// and ends with "nothing was written.", and not one file touched.
 #[test]
-fn malformed_yaml_gives_line_and_column() {
+fn a_refused_spec_exits_1_names_its_file_and_touches_nothing() {
     let stderr = refused(|spec| spec.replacen("  title: Twilio", "  title: [Twilio", 1));
     // The `[` opened on line 3 is found unclosed at the `:` of line 4.
     assert!(
@@ -52,57 +57,6 @@ fn malformed_yaml_gives_line_and_column() {
         "{stderr}"
     );
     assert!(stderr.contains("malformed YAML"), "{stderr}");
-}
-
-#[test]
-fn openapi_3_1_is_refused() {
-    let stderr = refused(|spec| spec.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1));
-    assert!(
-        stderr.contains("`openapi: 3.1.0` is not supported"),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn a_missing_operation_id_is_named() {
-    let stderr = refused(|spec| spec.replacen("      operationId: PatchConversationById\n", "", 1));
-    assert!(
-        stderr.contains(
-            "#/paths/~1v2~1Conversations~1{Sid}/patch: the operation has no `operationId`"
-        ),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn error_responses_with_different_schemas_are_refused() {
-    let stderr = refused(|spec| {
-        spec.replacen(
-            "        '503':\n          $ref: '#/components/responses/ServiceUnavailable'\n",
-            "        '503':\n          description: Service Unavailable\n",
-            1,
-        )
-    });
-    assert!(
-        stderr.contains("error responses use different bodies"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("503 -> no body"), "{stderr}");
-}
-
-#[test]
-fn an_unsupported_string_format_is_named() {
-    // The first `format: uri` is StatusCallbackConfig's `url`.
-    let stderr =
-        refused(|spec| spec.replacen("          format: uri\n", "          format: uri-map\n", 1));
-    assert!(
-        stderr.contains("unsupported format `uri-map` on a `string`"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("#/components/schemas/StatusCallbackConfig/properties/url"),
-        "{stderr}"
-    );
 }
 
 #[test]
