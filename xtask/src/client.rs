@@ -329,8 +329,9 @@ fn docs(api: &Api, operation: &Operation) -> Vec<String> {
     lines
 }
 
-/// A compiled example, when every argument has a plain value to show.
-fn example(api: &Api, operation: &Operation) -> Option<String> {
+/// A compiled example, when every argument has a plain value to show
+/// (the facade compiles each as a doc test: `src/examples.md`).
+pub fn example(api: &Api, operation: &Operation) -> Option<String> {
     let module = facade_path(api);
     let mut arguments = Vec::new();
     for parameter in &operation.parameters {

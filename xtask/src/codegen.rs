@@ -130,7 +130,17 @@ pub fn generate_crate_into(
             )
         })
         .collect();
+    let examples = spec
+        .api
+        .operations
+        .iter()
+        .filter_map(|operation| {
+            crate::client::example(&spec.api, operation)
+                .map(|example| (operation.method_name.clone(), example))
+        })
+        .collect();
     let api = crate::facade::Api {
+        examples,
         crate_name,
         dir: stem.to_owned(),
         title: spec.api.title,

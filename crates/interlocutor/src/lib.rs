@@ -114,3 +114,10 @@ mod env;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Every generated operation's example (`src/examples.md`, generated),
+/// compiled here: the generated crates cannot, since their examples use
+/// the facade's paths.
+#[cfg(doctest)]
+#[doc = include_str!("examples.md")]
+pub struct OperationExamples;
