@@ -387,8 +387,10 @@ readme = "README.md"{publish}
 
 [lib]
 # The operations' examples use the `interlocutor` facade's paths, as users
-# write them; `xtask/tests/user_crate.rs` compiles them in a user's crate.
+# write them: the facade compiles them as its doc tests (`src/examples.md`).
 doctest = false
+# No unit tests of its own (the wire tests call it): not compiled twice.
+test = false
 
 [package.metadata.docs.rs]
 all-features = true
