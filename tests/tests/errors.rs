@@ -189,11 +189,8 @@ async fn a_failed_call_converts() {
 
 #[tokio::test]
 async fn a_transport_error_says_what_failed_and_leaves_the_why_to_its_source() {
-    let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "token").unwrap())
-        .base_url(interlocutor_tests::refused_base_url())
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .unwrap();
+    let client: conversations_v2::Client =
+        interlocutor_tests::networked(&interlocutor_tests::refused_base_url());
     let error = client
         .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
         .await

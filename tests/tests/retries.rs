@@ -23,17 +23,23 @@ fn rate_limited() -> serde_json::Value {
     TWILIO_V2.example("429")
 }
 
-/// A builder that reports every retry into the returned list.
-fn observed(
+/// One update through a client built by `builder`, and every retry it
+/// reported.
+async fn call_observed(
     builder: interlocutor::ClientBuilder<Client>,
 ) -> (
-    interlocutor::ClientBuilder<Client>,
-    Arc<Mutex<Vec<RetryEvent>>>,
+    interlocutor::Result<interlocutor::Response<types::Conversation>>,
+    Vec<RetryEvent>,
 ) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&events);
-    let builder = builder.on_retry(move |event| sink.lock().unwrap().push(event.clone()));
-    (builder, events)
+    let client = builder
+        .on_retry(move |event| sink.lock().unwrap().push(event.clone()))
+        .build()
+        .unwrap();
+    let result = client.patch_conversation_by_id("conv_1", &patch()).await;
+    let events = events.lock().unwrap().clone();
+    (result, events)
 }
 
 fn patch() -> types::ConversationPatch {
@@ -51,20 +57,17 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
         Reply::json(200, &conversation()),
     ])
     .await;
-    let (builder, events) = observed(
+    let (updated, events) = call_observed(
         Client::builder(twilio_account())
             .base_url(server.base_url())
             .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10))),
+    )
+    .await;
+    assert_eq!(
+        updated.unwrap().account_id.as_deref(),
+        Some("ZGkrHSypTsudrGkmdpJJ")
     );
-    let client = builder.build().unwrap();
 
-    let updated = client
-        .patch_conversation_by_id("conv_1", &patch())
-        .await
-        .unwrap();
-    assert_eq!(updated.account_id.as_deref(), Some("ZGkrHSypTsudrGkmdpJJ"));
-
-    let events = events.lock().unwrap().clone();
     assert_eq!(events.len(), 2, "{events:?}");
     // The first wait is the server's Retry-After, exactly.
     assert_eq!(events[0].attempt, 1);
@@ -97,7 +100,7 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
 async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error() {
     let mut server =
         CaptureServer::start(Reply::json(429, &rate_limited()).header("retry-after", "30")).await;
-    let (builder, events) = observed(
+    let (result, events) = call_observed(
         Client::builder(twilio_account())
             .base_url(server.base_url())
             .retry_policy(
@@ -105,19 +108,14 @@ async fn a_budget_too_small_for_retry_after_fails_fast_with_the_rate_limit_error
                     .max_delay(Duration::from_secs(60))
                     .budget(Duration::from_secs(5)),
             ),
-    );
-    let error = builder
-        .build()
-        .unwrap()
-        .patch_conversation_by_id("conv_1", &patch())
-        .await
-        .unwrap_err();
-    let error = error;
+    )
+    .await;
+    let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
     assert_eq!(error.status(), Some(429));
     assert_eq!(error.code(), Some(&ErrorCode::Number(20429)));
     assert!(error.is_retryable());
-    assert!(events.lock().unwrap().is_empty(), "no wait was started");
+    assert!(events.is_empty(), "no wait was started");
     assert_eq!(server.received().len(), 1);
 }
 
@@ -132,18 +130,13 @@ async fn retry_after_as_an_http_date_and_capped_by_max_delay() {
         )
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "3600"))
         .push(ScriptedResponse::json(200, &conversation()));
-    let (builder, events) = observed(
+    let (result, events) = call_observed(
         Client::builder(twilio_account())
             .transport(transport.clone())
             .retry_policy(RetryPolicy::default().max_delay(Duration::from_secs(10))),
-    );
-    builder
-        .build()
-        .unwrap()
-        .patch_conversation_by_id("conv_1", &patch())
-        .await
-        .unwrap();
-    let events = events.lock().unwrap().clone();
+    )
+    .await;
+    result.unwrap();
     assert_eq!(events.len(), 2);
     // An HTTP date has whole seconds: the wait is between 2 and 3 s.
     assert!(
@@ -203,15 +196,8 @@ async fn attempts_are_bounded_and_every_gateway_failure_is_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn retries_can_be_turned_off() {
-    let transport = TestTransport::new();
-    transport
-        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "1"))
-        .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(twilio_account())
-        .transport(transport.clone())
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .unwrap();
+    let transport = rate_limited_then_answered("1");
+    let client: Client = scripted(&transport);
     let error = client.patch_conversation_by_id("conv_1", &patch()).await;
     assert_eq!(error.unwrap_err().status(), Some(429));
     assert_eq!(transport.requests().len(), 1);
@@ -219,22 +205,16 @@ async fn retries_can_be_turned_off() {
 
 #[tokio::test]
 async fn connection_failures_are_retried_then_reported() {
-    let (builder, events) = observed(
+    let (result, events) = call_observed(
         Client::builder(twilio_account())
             .base_url(interlocutor_tests::refused_base_url())
             .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5))),
-    );
-    let error = builder
-        .build()
-        .unwrap()
-        .patch_conversation_by_id("conv_1", &patch())
-        .await
-        .unwrap_err();
-    let error = error;
+    )
+    .await;
+    let error = result.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
-    let events = events.lock().unwrap().clone();
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(|e| e.reason == RetryReason::Connect));
 }
@@ -246,10 +226,7 @@ async fn the_client_sleeps_exactly_as_long_as_retry_after_says() {
         .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "2"))
         .push(ScriptedResponse::text(503, "busy").header("retry-after", "1"))
         .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(twilio_account())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let client: Client = scripted_with(&transport, RetryPolicy::default());
     // The clock is paused: it moves only by the client's own sleeps.
     let started = tokio::time::Instant::now();
     client
@@ -262,24 +239,25 @@ async fn the_client_sleeps_exactly_as_long_as_retry_after_says() {
 
 #[tokio::test(start_paused = true)]
 async fn a_budget_too_small_does_not_wait_at_all() {
-    let transport = TestTransport::new();
-    transport
-        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", "30"))
-        .push(ScriptedResponse::json(200, &conversation()));
-    let client = Client::builder(twilio_account())
-        .transport(transport.clone())
-        .retry_policy(
-            RetryPolicy::default()
-                .max_delay(Duration::from_secs(60))
-                .budget(Duration::from_secs(5)),
-        )
-        .build()
-        .unwrap();
+    let transport = rate_limited_then_answered("30");
+    let policy = RetryPolicy::default()
+        .max_delay(Duration::from_secs(60))
+        .budget(Duration::from_secs(5));
+    let client: Client = scripted_with(&transport, policy);
     let started = tokio::time::Instant::now();
     let error = client.patch_conversation_by_id("conv_1", &patch()).await;
     assert_eq!(started.elapsed(), Duration::ZERO);
     assert_eq!(error.unwrap_err().status(), Some(429));
     assert_eq!(transport.requests().len(), 1);
+}
+
+/// A transport that answers a 429 with `retry_after`, then the conversation.
+fn rate_limited_then_answered(retry_after: &str) -> TestTransport {
+    let transport = TestTransport::new();
+    transport
+        .push(ScriptedResponse::json(429, &rate_limited()).header("retry-after", retry_after))
+        .push(ScriptedResponse::json(200, &conversation()));
+    transport
 }
 
 /// A transport that answers 429 after 100 ms, forty times, with

@@ -189,11 +189,7 @@ async fn the_span_covers_the_body_records_how_the_call_ended_and_bounds_the_requ
         body_length,
     )
     .await;
-    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
-    let client = Client::builder(credentials.clone())
-        .base_url(base_url)
-        .build()
-        .unwrap();
+    let client: Client = interlocutor_tests::networked(&base_url);
     client
         .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
         .await
@@ -210,11 +206,7 @@ async fn the_span_covers_the_body_records_how_the_call_ended_and_bounds_the_requ
     // A 200 whose body breaks off: the call fails, and the span says how.
     capture.lines.lock().unwrap().clear();
     let base_url = slow_body(std::time::Duration::ZERO, body_length + 100, 10).await;
-    let client = Client::builder(credentials)
-        .base_url(base_url)
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .unwrap();
+    let client: Client = interlocutor_tests::networked(&base_url);
     let error = client
         .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
         .await
@@ -236,11 +228,7 @@ async fn the_span_covers_the_body_records_how_the_call_ended_and_bounds_the_requ
     transport.push(
         ScriptedResponse::json(200, &TWILIO_V2.example("200")).header("twilio-request-id", &huge),
     );
-    let credentials = twilio::account("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
-    let client = Client::builder(credentials)
-        .transport(transport)
-        .build()
-        .unwrap();
+    let client: Client = interlocutor_tests::scripted(&transport);
     client
         .patch_conversation_by_id("conv_1", types::ConversationPatch::new())
         .await

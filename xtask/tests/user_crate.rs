@@ -164,30 +164,29 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             ),
         )
         .unwrap();
-        for example in &examples {
-            let uses_testing = needs_testing(&example.code);
-            if uses_testing != (name == "testing") {
-                continue;
-            }
-            let code = if example.code.contains("fn main") {
-                example.code.clone()
-            } else {
-                // A fragment: rustdoc wraps it in `fn main`, and so do we.
-                format!("fn main() {{\n{}}}\n", example.code)
-            };
-            std::fs::write(
-                bin.join(format!("readme_line_{}.rs", example.line)),
-                format!("//! README.md, line {}.\n{code}", example.line),
+        let readme_programs = examples.iter().map(|example| {
+            (
+                format!("readme_line_{}", example.line),
+                format!("README.md, line {}", example.line),
+                example,
             )
-            .unwrap();
-        }
-        for (index, (source, example)) in documented.iter().enumerate() {
-            let uses_testing = needs_testing(&example.code);
-            if uses_testing != (name == "testing") {
+        });
+        let doc_programs = documented
+            .iter()
+            .enumerate()
+            .map(|(index, (source, example))| {
+                (
+                    format!("doc_{index}"),
+                    format!("{}, line {}", source.display(), example.line),
+                    example,
+                )
+            });
+        for (file, origin, example) in readme_programs.chain(doc_programs) {
+            if needs_testing(&example.code) != (name == "testing") {
                 continue;
             }
-            // Doc examples of functions are fragments or an `async fn`
-            // with hidden lines: rustdoc wraps them in `fn main`.
+            // A fragment, or an `async fn` with hidden lines: rustdoc wraps
+            // it in `fn main`, and so do we.
             let code = if example.code.contains("fn main") {
                 example.code.clone()
             } else {
@@ -197,8 +196,8 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
                 )
             };
             std::fs::write(
-                bin.join(format!("doc_{index}.rs")),
-                format!("//! {}, line {}.\n{code}", source.display(), example.line),
+                bin.join(format!("{file}.rs")),
+                format!("//! {origin}.\n{code}"),
             )
             .unwrap();
         }
