@@ -132,15 +132,17 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
 fn bench(root: &Path) -> Result<(), String> {
     const RUNS: usize = 20;
     let mut times = Vec::with_capacity(RUNS);
-    let mut specs = 0;
+    let (mut specs, mut fixtures) = (0, 0);
     for _ in 0..RUNS {
         let started = std::time::Instant::now();
-        specs = plan(root)?.specs;
+        let plan = plan(root)?;
         times.push(started.elapsed());
+        (specs, fixtures) = (plan.specs, plan.fixtures);
     }
     times.sort_unstable();
     println!(
-        "xtask generate: {specs} specs in {:.1} ms (median of {RUNS}; fastest {:.1} ms)\n",
+        "xtask generate: {specs} specs and {fixtures} fixture specs in {:.1} ms (median of \
+         {RUNS}; fastest {:.1} ms)\n",
         times[RUNS / 2].as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,
     );
