@@ -127,6 +127,9 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Output {
             workspace_root().join("target/user-crates"),
         )
         .env_remove("RUSTFLAGS")
+        // Scratch crates are checked, not edited: incremental state would
+        // only take room (a quarter of the directory).
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap()
 }
