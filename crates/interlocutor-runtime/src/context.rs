@@ -401,13 +401,14 @@ impl Context {
     ) -> Result<crate::Response<T>, Error> {
         let mut response = self.attempts(http, operation, request, attempts).await?;
         let status = response.status();
-        let raw = read_body(&mut response, self.max_response_bytes).await;
         let headers = std::mem::take(response.headers_mut());
+        let url = response.url().clone();
+        let raw = read_body(response, self.max_response_bytes).await;
         let received = Received {
             provider: self.provider,
             status: status.as_u16(),
             headers: &headers,
-            url: response.url(),
+            url: &url,
         };
         let raw = match raw {
             Ok(raw) => raw,
@@ -567,41 +568,27 @@ enum Unread {
     Broken(reqwest::Error),
 }
 
-/// Reads a body, stopping as soon as it passes `limit` bytes so a hostile
-/// or broken server cannot make the client buffer without end. A body that
-/// arrives in one chunk (most do) is kept as it is; only one in several
-/// pieces is copied together.
-async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+/// The body, read whole, or why not: over `limit` bytes it is refused as
+/// soon as that is known (by its announced length, or while it arrives),
+/// never read into memory past it. A body that arrives in one piece (most
+/// do) is kept as it is.
+async fn read_body(response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+    use http_body_util::BodyExt as _;
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
         return Err(Unread::TooLarge(limit));
     }
-    let mut first: Option<Bytes> = None;
-    let mut joined: Vec<u8> = Vec::new();
-    let mut length = 0;
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(error) => return Err(Unread::Broken(error)),
-        };
-        length += chunk.len();
-        if length > limit {
-            return Err(Unread::TooLarge(limit));
-        }
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            None => joined.extend_from_slice(&chunk),
-            Some(earlier) => {
-                joined.reserve(length);
-                joined.extend_from_slice(&earlier);
-                joined.extend_from_slice(&chunk);
-            }
-        }
+    let body = http::Response::<reqwest::Body>::from(response).into_body();
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) => match error.downcast::<reqwest::Error>() {
+            Ok(error) => Err(Unread::Broken(*error)),
+            // `Limited`'s own error, the only other one.
+            Err(_) => Err(Unread::TooLarge(limit)),
+        },
     }
-    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
 /// `error: cause: root cause`, so a transport error says why.
