@@ -295,6 +295,26 @@ mod tests {
         assert!(first.contains("pub struct ConversationUpdate"));
     }
 
+    /// A fixture spec would be a package of the same name as a client's.
+    #[test]
+    fn a_fixture_named_like_a_spec_is_refused() {
+        let root = scratch();
+        let fixtures = root.path().join(Destination::Fixture.specs());
+        std::fs::create_dir_all(&fixtures).unwrap();
+        std::fs::copy(
+            root.path().join("specs/bird-conversations.yaml"),
+            fixtures.join("bird-conversations.yaml"),
+        )
+        .unwrap();
+        let Err(error) = plan(root.path()) else {
+            panic!("the fixture was accepted");
+        };
+        assert!(
+            error.contains("share a name") && error.contains("`interlocutor-bird-conversations`"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn a_spec_edit_is_caught_by_check_then_generated() {
         let root = scratch();
