@@ -153,8 +153,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     .unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     for (name, features) in [("plain", ""), ("testing", ", features = [\"testing\"]")] {
-        let bin = dir.join(name).join("src/bin");
-        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::create_dir_all(dir.join(name).join("src")).unwrap();
         std::fs::write(
             dir.join(name).join("Cargo.toml"),
             format!(
@@ -168,7 +167,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             (
                 format!("readme_line_{}", example.line),
                 format!("README.md, line {}", example.line),
-                example,
+                example.code.as_str(),
             )
         });
         let doc_programs = documented
@@ -178,32 +177,36 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
                 (
                     format!("doc_{index}"),
                     format!("{}, line {}", source.display(), example.line),
-                    example,
+                    example.code.as_str(),
                 )
             });
-        for (file, origin, example) in readme_programs.chain(doc_programs) {
-            if needs_testing(&example.code) != (name == "testing") {
+        let error_match = (name == "plain").then(|| {
+            (
+                "error_match".to_owned(),
+                "A call's error, matched".to_owned(),
+                ERROR_MATCH,
+            )
+        });
+        // Each program a module of one crate: one crate to check, not one
+        // per example.
+        let mut main = String::from(
+            "//! The README's examples and the doc examples, each a module.\n\
+             #![allow(dead_code, unused)]\n\nfn main() {}\n",
+        );
+        for (module, origin, code) in readme_programs.chain(doc_programs).chain(error_match) {
+            if module != "error_match" && needs_testing(code) != (name == "testing") {
                 continue;
             }
             // A fragment, or an `async fn` with hidden lines: rustdoc wraps
             // it in `fn main`, and so do we.
-            let code = if example.code.contains("fn main") {
-                example.code.clone()
+            let code = if code.contains("fn main") {
+                code.to_owned()
             } else {
-                format!(
-                    "#[allow(dead_code, unused)]\nfn main() {{\n{}}}\n",
-                    example.code
-                )
+                format!("fn main() {{\n{code}}}\n")
             };
-            std::fs::write(
-                bin.join(format!("{file}.rs")),
-                format!("//! {origin}.\n{code}"),
-            )
-            .unwrap();
+            main.push_str(&format!("\n/// {origin}.\nmod {module} {{\n{code}}}\n"));
         }
-        if name == "plain" {
-            std::fs::write(bin.join("error_match.rs"), ERROR_MATCH).unwrap();
-        }
+        std::fs::write(dir.join(name).join("src/main.rs"), main).unwrap();
     }
     // A build without a TLS backend compiles (what `build()` then refuses
     // is the runtime's unit test `only_https_on_the_clients_own_http_client_needs_tls`).
@@ -315,7 +318,7 @@ fn doc_text(source: &str) -> String {
 
 /// `cargo check` of one user crate; panics with cargo's output on failure.
 fn check(dir: &Path, package: &str) {
-    let output = common::cargo(dir, &["check", "--quiet", "--bins", "--package", package]);
+    let output = common::cargo(dir, &["check", "--quiet", "--package", package]);
     assert!(
         output.status.success(),
         "the README examples in {}/{package} do not compile:\n{}",
