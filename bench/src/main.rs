@@ -51,7 +51,10 @@ fn main() {
         ["serve"] => return server::serve(),
         // `profile <v2|v1|bird> <ours|hand> <calls>`: one side in a loop,
         // for `perf record`.
-        ["profile", client, side, calls] => return profile(client, side, calls),
+        ["profile", client, side, calls] => return profile(client, side, calls, "1"),
+        // `… <tasks>`: that many tasks at once, as the throughput runs do,
+        // printing requests per second and CPU per request.
+        ["profile", client, side, calls, tasks] => return profile(client, side, calls, tasks),
         _ => {}
     }
     let mut server = Server::start();
@@ -185,8 +188,10 @@ async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report
     }
 }
 
-fn profile(client: &str, side: &str, calls: &str) {
+fn profile(client: &str, side: &str, calls: &str, tasks: &str) {
     let calls: usize = calls.parse().expect("a number of calls");
+    let tasks: usize = tasks.parse().expect("a number of tasks");
+    assert!(tasks > 0, "at least one task");
     let target = match client {
         "v2" => Target::v2(),
         "v1" => Target::v1(),
@@ -203,11 +208,29 @@ fn profile(client: &str, side: &str, calls: &str) {
     } else {
         (target.hand)(&server.base_url)
     };
+    let started = Instant::now();
+    let cpu_before = process_cpu();
     runtime.block_on(async {
-        for _ in 0..calls {
-            call().await;
+        let running: Vec<_> = (0..tasks)
+            .map(|_| {
+                let call = Arc::clone(&call);
+                tokio::spawn(async move {
+                    for _ in 0..calls / tasks {
+                        call().await;
+                    }
+                })
+            })
+            .collect();
+        for task in running {
+            task.await.expect("a profiled task");
         }
     });
+    let made = (calls / tasks * tasks) as f64;
+    eprintln!(
+        "{made} calls: {:.0} req/s, {:.1} µs CPU per request",
+        made / started.elapsed().as_secs_f64(),
+        process_cpu().saturating_sub(cpu_before).as_secs_f64() * 1e6 / made
+    );
     server.stop();
 }
 
