@@ -27,7 +27,6 @@ pub struct GeneratedFile {
 /// The crate name generated crates get in front of their spec's file stem.
 pub const CRATE_PREFIX: &str = "interlocutor-";
 
-/// Generates the files of the crate for `spec_path`, entirely in memory.
 /// Where a spec's crate goes: the product's clients, or the tests'
 /// fixtures (unpublished crates the wire tests call, for constructs the
 /// real specs do not use).
@@ -57,18 +56,14 @@ impl Destination {
     }
 }
 
+/// Generates the files of the crate for `spec_path`, entirely in memory,
+/// and for a client, what the facade and the command line take from it (a
+/// fixture is in neither).
 pub fn generate_crate(
     root: &Path,
     spec_path: &Path,
-) -> Result<(Vec<GeneratedFile>, crate::facade::Api), String> {
-    generate_crate_into(root, spec_path, Destination::Client)
-}
-
-pub fn generate_crate_into(
-    root: &Path,
-    spec_path: &Path,
     destination: Destination,
-) -> Result<(Vec<GeneratedFile>, crate::facade::Api), String> {
+) -> Result<(Vec<GeneratedFile>, Option<crate::facade::Api>), String> {
     let relative = spec_path.strip_prefix(root).unwrap_or(spec_path);
     let shown = relative.display().to_string();
     let stem = spec_path
@@ -111,6 +106,9 @@ pub fn generate_crate_into(
             contents: readme(&crate_name, &spec, &shown, destination),
         },
     ];
+    if destination == Destination::Fixture {
+        return Ok((files, None));
+    }
     let cli = crate::cli::api_operations(&spec.api, &spec.original)
         .map_err(|error| format!("{shown}: {error}"))?;
     let operations = spec
@@ -148,7 +146,7 @@ pub fn generate_crate_into(
         cli,
         operations,
     };
-    Ok((files, api))
+    Ok((files, Some(api)))
 }
 
 thread_local! {
@@ -386,8 +384,7 @@ categories.workspace = true
 readme = "README.md"{publish}
 
 [lib]
-# The operations' examples use the `interlocutor` facade's paths, as users
-# write them: the facade compiles them as its doc tests (`src/examples.md`).
+{examples_note}
 doctest = false
 # No unit tests of its own (the wire tests call it): not compiled twice.
 test = false
@@ -413,6 +410,16 @@ workspace = true
         crate_name = toml_string(crate_name),
         description = toml_string(&format!("Generated client for the {} API.", spec.api.title)),
         generated_from = toml_string(&shown),
+        examples_note = match destination {
+            Destination::Client => {
+                "# The operations' examples use the `interlocutor` facade's paths, as users\n\
+                 # write them: the facade compiles them as its doc tests (`src/examples.md`)."
+            }
+            Destination::Fixture => {
+                "# A test fixture: its operations' examples, written for a facade it is not\n\
+                 # part of, are not compiled."
+            }
+        },
         // A fixture is for the workspace's tests only.
         publish = match destination {
             Destination::Client => "",
@@ -512,7 +519,7 @@ pub use generated::*;
 /// What the emitters' unit tests share: a crate generated from spec text.
 #[cfg(test)]
 pub mod test_support {
-    use super::{GeneratedFile, generate_crate};
+    use super::{Destination, GeneratedFile, generate_crate};
 
     /// The start of the one-operation specs the tests write: a title, a
     /// server, basic auth, and `components.schemas:` for theirs to follow.
@@ -535,7 +542,8 @@ components:
         std::fs::create_dir(dir.path().join("specs")).unwrap();
         let path = dir.path().join("specs").join(file);
         std::fs::write(&path, text).unwrap();
-        generate_crate(dir.path(), &path)
+        let (files, api) = generate_crate(dir.path(), &path, Destination::Client)?;
+        Ok((files, api.expect("a client has facade wiring")))
     }
 
     /// `src/generated.rs` of the crate made from `text` (`specs/demo.yaml`).

@@ -1,9 +1,11 @@
 //! `cargo xtask`: maintainer tasks for the Interlocutor workspace.
 //!
 //! `cargo xtask generate` turns every `specs/*.yaml` into a client crate
-//! under `crates/`, and writes the facade's wiring (`facade.rs`: its
-//! manifest, `src/apis.rs`, `src/apis.md`, `src/providers/mod.rs`) and the
-//! command line's operations (`cli.rs`);
+//! under `crates/`, writes the facade's wiring (`facade.rs`: its manifest,
+//! `src/apis.rs`, `src/apis.md`, `src/examples.md`,
+//! `src/providers/mod.rs`) and the command line's operations (`cli.rs`),
+//! and turns every `tests/fixture-specs/*.yaml` into an unpublished crate
+//! under `tests/fixtures/` for the wire tests;
 //! `cargo xtask generate --check` verifies that what is checked in is what
 //! the specs produce, printing a diff when it is not. `cargo xtask bench`
 //! times the generator and runs the client benchmark.
@@ -37,7 +39,9 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  generate           regenerate every client crate from specs/*.yaml
+  generate           regenerate every client crate from specs/*.yaml, the facade's and
+                     the command line's generated files, and the test fixtures from
+                     tests/fixture-specs/*.yaml
   generate --check   fail with a diff if a generated file is stale; write nothing
   bench              time `generate` on the specs, then run the client benchmark
                      (interlocutor-bench, release build) and print its figures
@@ -113,7 +117,10 @@ fn generate(root: &Path, mode: Mode) -> Result<(), String> {
         Mode::Check => {
             let report = output::check_all(root, &plan.files, &plan.orphans)?;
             if report.is_empty() {
-                println!("generated code is up to date with {} spec(s)", plan.specs);
+                println!(
+                    "generated code is up to date with {} spec(s) and {} fixture spec(s)",
+                    plan.specs, plan.fixtures
+                );
                 Ok(())
             } else {
                 print!("{report}");
@@ -205,19 +212,18 @@ fn plan(root: &Path) -> Result<Plan, String> {
     let mut files = Vec::new();
     let mut apis = Vec::new();
     let mut errors = Vec::new();
-    for spec_path in &specs {
-        match codegen::generate_crate(root, spec_path) {
-            Ok((crate_files, api)) => {
-                files.extend(crate_files);
-                apis.push(api);
+    for (paths, destination) in [
+        (&specs, Destination::Client),
+        (&fixtures, Destination::Fixture),
+    ] {
+        for spec_path in paths {
+            match codegen::generate_crate(root, spec_path, destination) {
+                Ok((crate_files, api)) => {
+                    files.extend(crate_files);
+                    apis.extend(api);
+                }
+                Err(error) => errors.push(error),
             }
-            Err(error) => errors.push(error),
-        }
-    }
-    for spec_path in &fixtures {
-        match codegen::generate_crate_into(root, spec_path, Destination::Fixture) {
-            Ok((crate_files, _)) => files.extend(crate_files),
-            Err(error) => errors.push(error),
         }
     }
     if !errors.is_empty() {

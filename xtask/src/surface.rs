@@ -1349,16 +1349,7 @@ paths:
             "    Patch:\n      type: object\n",
             "    Patch:\n      type: object\n      required: [must]\n",
         );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("specs")).unwrap();
-        let path = dir.path().join("specs/demo.yaml");
-        std::fs::write(&path, required).unwrap();
-        let (files, _) = crate::codegen::generate_crate(dir.path(), &path).unwrap();
-        let code = &files
-            .iter()
-            .find(|f| f.path.ends_with("generated.rs"))
-            .unwrap()
-            .contents;
+        let code = &crate::codegen::test_support::generated(&required).unwrap();
         let flat: String = code.split_whitespace().collect();
         assert!(
             flat.contains("pubmust:::interlocutor_runtime::Nullable<::std::string::String>,"),
