@@ -1,6 +1,5 @@
 //! Every test of the generator as a program, in one binary (one link
-//! after a change to the xtask instead of five): each file is a module,
-//! sharing `common`.
+//! after a change to the xtask): each file is a module, sharing `common`.
 
 mod common;
 #[path = "fourth_api.rs"]

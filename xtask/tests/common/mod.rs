@@ -22,6 +22,15 @@ pub fn copy_library_crates(root: &Path, to: &Path) {
     std::fs::remove_dir_all(to.join("crates/interlocutor-cli")).unwrap();
 }
 
+/// The sources the facade and the clients need, copied to `to`: the root
+/// manifest (with `members` in place of the real ones), the lock file, the
+/// specs and the library crates.
+pub fn copy_workspace(root: &Path, to: &Path, members: &str) {
+    scratch_manifest(to, members);
+    copy_dir(&root.join("specs"), &to.join("specs"));
+    copy_library_crates(root, to);
+}
+
 /// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
