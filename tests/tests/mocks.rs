@@ -156,3 +156,28 @@ async fn a_base_url_with_a_path_still_matches_and_an_empty_expectation_is_report
         "{message}"
     );
 }
+
+/// A response added after the last one was repeated, and never given, is
+/// reported: what is left, not how many were ever added.
+#[tokio::test]
+async fn verify_names_responses_left_unused() {
+    let mock = conversations_v2::mock::Mock::new();
+    let expectation = mock.patch_conversation_by_id().respond_status(204);
+    let client = v2_client(&mock);
+    for _ in 0..2 {
+        let patch = conversations_v2::types::ConversationPatch::new();
+        let _ = client.patch_conversation_by_id("conv_1", patch).await;
+    }
+    let _ = expectation.respond_status(503);
+    let verified = std::panic::catch_unwind(|| mock.verify());
+    let message = verified.unwrap_err();
+    let message = message
+        .downcast_ref::<String>()
+        .expect("a formatted panic message");
+    assert!(
+        message.contains(
+            "`patch_conversation_by_id` was called 2 time(s) and left 1 response(s) unused"
+        ),
+        "{message}"
+    );
+}

@@ -38,7 +38,6 @@ struct Expectation {
     body: Vec<(String, serde_json::Value)>,
     responses: VecDeque<ScriptedResponse>,
     last: Option<ScriptedResponse>,
-    scripted: usize,
     times: Option<usize>,
     calls: usize,
     /// Calls it matched with no response to give.
@@ -79,7 +78,6 @@ impl MockSet {
             body: Vec::new(),
             responses: VecDeque::new(),
             last: None,
-            scripted: 0,
             times: None,
             calls: 0,
             unanswered: 0,
@@ -115,11 +113,12 @@ impl MockSet {
                 None if expectation.calls == 0 => {
                     let _ = writeln!(problems, "- `{name}` was never called");
                 }
-                _ if expectation.calls < expectation.scripted => {
+                _ if !expectation.responses.is_empty() => {
                     let _ = writeln!(
                         problems,
-                        "- `{name}` was called {} time(s) and has {} response(s)",
-                        expectation.calls, expectation.scripted
+                        "- `{name}` was called {} time(s) and left {} response(s) unused",
+                        expectation.calls,
+                        expectation.responses.len()
                     );
                 }
                 _ => {}
@@ -172,7 +171,6 @@ impl ExpectationHandle {
     pub fn respond(&self, response: ScriptedResponse) {
         self.with(|expectation| {
             expectation.responses.push_back(response);
-            expectation.scripted += 1;
         });
     }
 
