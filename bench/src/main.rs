@@ -16,16 +16,15 @@ use std::time::{Duration, Instant};
 use interlocutor::bird;
 use interlocutor::twilio::{conversations_v1, conversations_v2};
 use interlocutor_tests::{
-    ACCESS_KEY, ACCOUNT_SID, AUTH_TOKEN, BIRD, CaptureServer, Endpoint, Reply, TWILIO_V1,
-    TWILIO_V2, bird_access_key, twilio_account,
+    ACCESS_KEY, ACCOUNT_SID, AUTH_TOKEN, BIRD, CaptureServer, Endpoint, TWILIO_V1, TWILIO_V2,
+    basic_authorization, bird_access_key, twilio_account,
 };
 use serde::Serialize;
 
 mod plain;
 mod server;
 
-const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
-const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 /// Sequential calls per side, after warming up.
 const SEQUENTIAL: usize = 4_000;
@@ -369,33 +368,6 @@ fn user_agent(api: &str) -> String {
     format!("interlocutor/{} ({api})", env!("CARGO_PKG_VERSION"))
 }
 
-fn basic() -> String {
-    format!(
-        "Basic {}",
-        base64(format!("{ACCOUNT_SID}:{AUTH_TOKEN}").as_bytes())
-    )
-}
-
-/// Standard base64, written out so the bench needs no crate for it.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// One side of a comparison: makes one call.
@@ -417,12 +389,7 @@ impl Target {
     /// Sends one call of each side to a capture server and checks that the
     /// requests are byte for byte the same.
     async fn check_same_bytes(&self) {
-        let reply = server::seed_reply(self.endpoint);
-        let mut capture = CaptureServer::start(Reply {
-            keep_alive: false,
-            ..reply
-        })
-        .await;
+        let mut capture = CaptureServer::start(server::seed_reply(self.endpoint)).await;
         (self.ours)(capture.base_url())().await;
         (self.hand)(capture.base_url())().await;
         let (ours, hand) = (capture.request().await, capture.request().await);
@@ -460,7 +427,7 @@ impl Target {
         let hand: SideFactory = Box::new(|base_url: &str| {
             let http = hand_http();
             let base_url = base_url.to_owned();
-            let authorization = basic();
+            let authorization = basic_authorization(ACCOUNT_SID, AUTH_TOKEN);
             let agent = user_agent("interlocutor-twilio-conversations-v2");
             Arc::new(move || {
                 let (http, base_url, authorization, agent) = (
@@ -528,7 +495,7 @@ impl Target {
         let hand: SideFactory = Box::new(|base_url: &str| {
             let http = hand_http();
             let base_url = base_url.to_owned();
-            let authorization = basic();
+            let authorization = basic_authorization(ACCOUNT_SID, AUTH_TOKEN);
             let agent = user_agent("interlocutor-twilio-conversations-v1");
             Arc::new(move || {
                 let (http, base_url, authorization, agent) = (

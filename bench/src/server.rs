@@ -7,9 +7,9 @@ use std::sync::Arc;
 use interlocutor_tests::{BIRD, Connection, Endpoint, Reply, TWILIO_V1, TWILIO_V2};
 use tokio::net::TcpListener;
 
-/// The seed 200 response of an API, on a connection kept open.
+/// The seed 200 response of an API.
 pub fn seed_reply(endpoint: Endpoint) -> Reply {
-    Reply::json(200, &endpoint.example("200")).keep_alive()
+    Reply::json(200, &endpoint.example("200"))
 }
 
 /// Runs the keep-alive server until killed; prints its base URL first.
@@ -25,9 +25,9 @@ pub fn serve() {
         println!("http://{}", listener.local_addr().expect("an address"));
         // Each API by the first segment of its path.
         let replies = Arc::new([
-            ("/v2/", seed_reply(TWILIO_V2)),
-            ("/v1/", seed_reply(TWILIO_V1)),
-            ("/workspaces/", seed_reply(BIRD)),
+            ("/v2/", seed_reply(TWILIO_V2).keep_alive()),
+            ("/v1/", seed_reply(TWILIO_V1).keep_alive()),
+            ("/workspaces/", seed_reply(BIRD).keep_alive()),
         ]);
         loop {
             let Ok((stream, _)) = listener.accept().await else {

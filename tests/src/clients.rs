@@ -31,6 +31,9 @@ pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// A Twilio API key and its secret.
 pub const API_KEY_SID: &str = "SKfedcba9876543210fedcba9876543210";
 pub const API_KEY_SECRET: &str = "api-key-secret";
+/// The Bird workspace and conversation the tests address.
+pub const BIRD_WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
+pub const BIRD_CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
 /// The Bird access key every Bird test signs in with.
 pub const ACCESS_KEY: &str = "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGhIj";
 

@@ -75,8 +75,9 @@ pub struct Reply {
     /// Send the body with `transfer-encoding: chunked`, so its length is
     /// not known until the end.
     pub chunked: bool,
-    /// Keep the connection open for the next request (the bench's server);
-    /// otherwise the reply says `connection: close` and the server closes.
+    /// Leave out `connection: close`, for a server that reads the next
+    /// request on the same connection (the bench's); a `CaptureServer`
+    /// closes each connection after its reply either way.
     pub keep_alive: bool,
 }
 
@@ -98,7 +99,7 @@ impl Reply {
         }
     }
 
-    /// The same reply, on a connection kept open.
+    /// The same reply without `connection: close`.
     pub fn keep_alive(mut self) -> Self {
         self.keep_alive = true;
         self

@@ -13,8 +13,7 @@ use interlocutor::uuid::Uuid;
 use interlocutor::{Error, ErrorKind, RetryPolicy};
 use interlocutor_tests::*;
 
-const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
-const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 fn patch() -> ConversationPatch {
     ConversationPatch::new().name("Support")

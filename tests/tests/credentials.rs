@@ -139,9 +139,6 @@ async fn no_public_type_prints_a_secret() {
         .await
         .unwrap_err();
     show(format!("{error:?}"));
-    show(format!("{error}"));
-    let error = error;
-    show(format!("{error:?}"));
     show(format!("{error:#?}"));
     show(format!("{error}"));
 

@@ -11,8 +11,7 @@ use interlocutor::twilio::conversations_v2::{self, types};
 use interlocutor::{Credentials, Error, ErrorCode, ErrorKind, Response, RetryPolicy, bird, twilio};
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
-const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 fn v2(transport: &TestTransport) -> interlocutor::Result<conversations_v2::Client> {
     let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "token")?)

@@ -270,7 +270,6 @@ proptest! {
             .unwrap();
         let result = runtime().block_on(client.patch_conversation_by_id("c", ConversationPatch::new()));
         if let Err(error) = result {
-            let error = error;
             prop_assert!(!error.to_string().is_empty());
         }
     }

@@ -4,15 +4,13 @@
 //! decode, undocumented statuses, redirects, bodies too large or too slow,
 //! values the spec does not know yet.
 
-use bird_conversations::types::ConversationUpdate;
 use conversations_v1::types::UpdateUserConversationRequest;
 use conversations_v2::types::ConversationPatch;
-use interlocutor::bird::{self, conversations as bird_conversations};
+use interlocutor::bird::{self};
 use interlocutor::serde_json::{self, json};
 use interlocutor::testing::{ScriptedResponse, TestTransport};
-use interlocutor::twilio::{self, conversations_v1, conversations_v2};
-use interlocutor::uuid::Uuid;
-use interlocutor::{Error, ErrorCode, ErrorKind, Open, Response};
+use interlocutor::twilio::{conversations_v1, conversations_v2};
+use interlocutor::{Error, ErrorCode, ErrorKind, Open};
 use interlocutor_tests::*;
 
 /// The error of an empty patch, which the test expects to fail.
@@ -477,16 +475,11 @@ async fn redirects_are_not_followed() {
         Reply::json(200, &json!({"account_sid": "AC1"})),
     ])
     .await;
-    let client =
-        conversations_v1::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
-            .base_url(server.base_url())
-            .build()
-            .unwrap();
+    let client: conversations_v1::Client = networked(server.base_url());
     let error = client
         .update_user_conversation("u", "c", UpdateUserConversationRequest::new())
         .await
         .unwrap_err();
-    let error = error;
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse);
     assert_eq!(error.status(), Some(302));
     let requests = server.received();
@@ -524,14 +517,9 @@ async fn new_enum_values_and_extra_fields_still_decode() {
     conversation["participants"][0]["type"] = json!("BOT");
     conversation["participants"][0]["addresses"][0]["channel"] = json!("CARRIER_PIGEON");
     conversation["brandNewField"] = json!({"anything": [1, 2]});
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &conversation));
-    let decoded = Response::into_inner(
-        scripted::<conversations_v2::Client>(&transport)
-            .patch_conversation_by_id("conv_1", ConversationPatch::new())
-            .await
-            .unwrap(),
-    );
+    let decoded = v2_answer(ScriptedResponse::json(200, &conversation))
+        .await
+        .unwrap();
     assert_eq!(decoded.status, Some(Open::Unknown("ARCHIVED".to_owned())));
     let participant = &decoded.participants[0];
     assert_eq!(
@@ -546,18 +534,9 @@ async fn new_enum_values_and_extra_fields_still_decode() {
     let mut bird_conversation = BIRD.example("200");
     bird_conversation["featuredParticipants"][0]["type"] = json!("bot");
     bird_conversation["status"] = json!("archived");
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &bird_conversation));
-    let client = bird::conversations::Client::builder(bird::access_key(ACCESS_KEY).unwrap())
-        .transport(transport)
-        .build()
+    let decoded = bird_answer(ScriptedResponse::json(200, &bird_conversation))
+        .await
         .unwrap();
-    let decoded = Response::into_inner(
-        client
-            .update_conversation(Uuid::nil(), Uuid::nil(), ConversationUpdate::new())
-            .await
-            .unwrap(),
-    );
     assert_eq!(
         decoded.featured_participants[0].type_.unknown(),
         Some("bot")
@@ -566,19 +545,9 @@ async fn new_enum_values_and_extra_fields_still_decode() {
 
     let mut user_conversation = TWILIO_V1.example("200");
     user_conversation["notification_level"] = json!("loud");
-    let transport = TestTransport::new();
-    transport.push(ScriptedResponse::json(200, &user_conversation));
-    let client =
-        conversations_v1::Client::builder(twilio::account(ACCOUNT_SID, AUTH_TOKEN).unwrap())
-            .transport(transport)
-            .build()
-            .unwrap();
-    let decoded = Response::into_inner(
-        client
-            .update_user_conversation("u", "c", UpdateUserConversationRequest::new())
-            .await
-            .unwrap(),
-    );
+    let decoded = v1_answer(ScriptedResponse::json(200, &user_conversation))
+        .await
+        .unwrap();
     assert_eq!(
         decoded.notification_level,
         Some(Open::Unknown("loud".to_owned()))

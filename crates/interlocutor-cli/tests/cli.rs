@@ -13,8 +13,7 @@ use serde_json::{Value, json};
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "cli_secret_token";
 const V2_ID: &str = "conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2";
-const WORKSPACE: &str = "b4e02c85-c6d2-4b15-8885-e09671799c61";
-const CONVERSATION: &str = "67e4d358-ca94-421e-98b7-448860df9d33";
+use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 /// Runs the binary with the credentials in its environment (and only
 /// those: no region variable leaks in from the caller's).
