@@ -18,7 +18,7 @@ pub const CLI: &str = "crates/interlocutor-cli";
 
 /// Flags the command line has of its own: a field or parameter that would
 /// take one gets `field-` in front.
-const RESERVED_FLAGS: [&str; 10] = [
+const RESERVED_FLAGS: [&str; 8] = [
     "body",
     "base-url",
     "dry-run",
@@ -27,8 +27,6 @@ const RESERVED_FLAGS: [&str; 10] = [
     "allow-insecure-http",
     "help",
     "version",
-    "output",
-    "quiet",
 ];
 
 /// One API's operations: its entries of the table, and its arms of the
@@ -64,7 +62,6 @@ fn unique_flags(operation: &Operation) -> Result<(), String> {
         })
         .collect();
     if let Some(body) = &operation.body {
-        flags.push(("body".to_owned(), "the `--body` flag".to_owned()));
         let wires = body.schema["properties"].as_object().into_iter().flatten();
         for (wire, _) in wires {
             let name = flag(wire);
@@ -135,10 +132,16 @@ fn flag(name: &str) -> String {
     }
 }
 
-/// The help text of a flag: the description, on one line.
+/// The help text of a flag: the description, on one line, with what
+/// would drive a terminal escaped as in every generated doc.
 fn help(description: Option<&str>) -> String {
     description
-        .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|text| {
+            crate::names::doc_text(text)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default()
 }
 

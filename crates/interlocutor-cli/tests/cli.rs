@@ -277,6 +277,23 @@ async fn a_call_prints_the_response_and_errors_exit_by_kind() {
     assert_eq!(request.method, "PATCH");
     assert_eq!(request.target, format!("/v2/Conversations/{V2_ID}"));
     assert_eq!(request.body_text(), r#"{"name":"Support"}"#);
+    // The dry run of the same call printed what went on the wire: method,
+    // path, body, and every header (the credentials shown redacted).
+    let mut dry = vec!["--dry-run", "--base-url", server.base_url()];
+    dry.extend_from_slice(&args);
+    let output = interlocutor(&dry, None);
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("the dry run's JSON");
+    assert_eq!(printed["method"], request.method.as_str());
+    assert_eq!(printed["path"], request.target.as_str());
+    assert_eq!(printed["body"], request.body_text());
+    for (name, value) in printed["headers"].as_object().expect("headers") {
+        let sent = request
+            .header(name)
+            .expect("a header the dry run shows was sent");
+        if name != "authorization" {
+            assert_eq!(value.as_str(), Some(sent), "{name}");
+        }
+    }
 
     // A documented error: exit 5, one line on stderr, nothing on stdout.
     let server = CaptureServer::start(Reply::json(

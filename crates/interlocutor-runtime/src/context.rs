@@ -580,7 +580,7 @@ async fn read_body(response: reqwest::Response, limit: usize) -> Result<Bytes, U
     {
         return Err(Unread::TooLarge(limit));
     }
-    let body = http::Response::<reqwest::Body>::from(response).into_body();
+    let body = reqwest::Body::from(response);
     match http_body_util::Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) => match error.downcast::<reqwest::Error>() {

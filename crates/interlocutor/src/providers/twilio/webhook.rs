@@ -119,6 +119,8 @@ impl Verifier {
             .query_pairs()
             .find(|(name, _)| name == "bodySHA256")
             .map(|(_, value)| value.into_owned());
+        let is_get =
+            *delivery.method == http::Method::GET || *delivery.method == http::Method::HEAD;
         let parameters = match body_hash {
             Some(expected) => {
                 let actual = hex(&sha2::Sha256::digest(body));
@@ -128,11 +130,7 @@ impl Verifier {
                 Vec::new()
             }
             None if body.is_empty() => Vec::new(),
-            None if *delivery.method == http::Method::GET
-                || *delivery.method == http::Method::HEAD =>
-            {
-                return Err(WebhookError::UnsignedBody);
-            }
+            None if is_get => return Err(WebhookError::UnsignedBody),
             None if is_form(delivery.headers) => form_parameters(body),
             None => return Err(WebhookError::UnsignedBody),
         };
@@ -147,8 +145,6 @@ impl Verifier {
         if !signed {
             return Err(WebhookError::SignatureMismatch);
         }
-        let is_get =
-            *delivery.method == http::Method::GET || *delivery.method == http::Method::HEAD;
         Ok(Verified {
             body,
             id: header(delivery.headers, IDEMPOTENCY_HEADER).ok().flatten(),
