@@ -174,12 +174,11 @@ fn chosen(matches: &ArgMatches) -> Option<(&'static table::Operation, &ArgMatche
 }
 
 async fn run(operation: &'static table::Operation, matches: &ArgMatches) -> ExitCode {
+    // A flag value or body the request cannot be made from: refused
+    // before sending, as the library refuses one (exit 3).
     let input = match Input::new(operation, matches) {
         Ok(input) => input,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(3);
-        }
+        Err(error) => return failure(&error),
     };
     let dry_run = matches.get_flag("dry-run").then(TestTransport::new);
     let setup = Setup {

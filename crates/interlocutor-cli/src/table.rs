@@ -167,26 +167,6 @@ impl Operation {
     }
 }
 
-/// A command-line input the request cannot be made from (a bad flag
-/// value, a body file that cannot be read).
-#[derive(Debug)]
-pub struct InputError(pub String);
-
-impl std::fmt::Display for InputError {
-    /// On one line, with control characters escaped: the message may echo
-    /// what was typed or read from a file.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_debug())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// What one call is made of: the operation's matches, read on demand.
 pub struct Input<'a> {
     pub matches: &'a ArgMatches,
@@ -196,7 +176,7 @@ pub struct Input<'a> {
 
 impl<'a> Input<'a> {
     /// Reads the matches of `operation`, assembling its body.
-    pub fn new(operation: &'static Operation, matches: &'a ArgMatches) -> Result<Self, InputError> {
+    pub fn new(operation: &'static Operation, matches: &'a ArgMatches) -> Result<Self, Error> {
         let body = if operation.has_body {
             Some(assemble_body(operation, matches)?)
         } else {
@@ -279,30 +259,32 @@ impl<'a> Input<'a> {
     }
 }
 
+/// A flag value or body the request cannot be made from, as the library's
+/// one error: its message printed on one line, bounded, with what would
+/// drive a terminal escaped (it may echo what was typed or read).
 fn invalid(message: String) -> Error {
     Error::conversion(message)
 }
 
 /// `--body`, then each field flag on top of it.
-fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, InputError> {
+fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, Error> {
     let mut body = match matches.get_one::<String>("body") {
         None => Map::new(),
         Some(given) => {
             let text = if given == "-" {
-                std::io::read_to_string(std::io::stdin()).map_err(|error| {
-                    InputError(format!("cannot read the body from stdin: {error}"))
-                })?
+                std::io::read_to_string(std::io::stdin())
+                    .map_err(|error| invalid(format!("cannot read the body from stdin: {error}")))?
             } else if let Some(path) = given.strip_prefix('@') {
                 std::fs::read_to_string(path).map_err(|error| {
-                    InputError(format!("cannot read the body from {path}: {error}"))
+                    invalid(format!("cannot read the body from {path}: {error}"))
                 })?
             } else {
                 given.clone()
             };
             match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(object)) => object,
-                Ok(_) => return Err(InputError("the body is not a JSON object".to_owned())),
-                Err(error) => return Err(InputError(format!("the body is not JSON: {error}"))),
+                Ok(_) => return Err(invalid("the body is not a JSON object".to_owned())),
+                Err(error) => return Err(invalid(format!("the body is not JSON: {error}"))),
             }
         }
     };
@@ -323,13 +305,13 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
                 let mut entries = Vec::new();
                 for set in sets {
                     let (key, value) = set.split_once('=').ok_or_else(|| {
-                        InputError(format!("--set-{} takes KEY=VALUE, not `{set}`", field.flag))
+                        invalid(format!("--set-{} takes KEY=VALUE, not `{set}`", field.flag))
                     })?;
                     let value = if field.kind == Kind::TextMap {
                         Value::String(value.to_owned())
                     } else {
                         serde_json::from_str(value).map_err(|error| {
-                            InputError(format!("--set-{} {key}: not JSON: {error}", field.flag))
+                            invalid(format!("--set-{} {key}: not JSON: {error}", field.flag))
                         })?
                     };
                     entries.push((key.to_owned(), value));
@@ -344,7 +326,7 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
                     .entry(field.wire.to_owned())
                     .or_insert_with(|| Value::Object(Map::new()));
                 let Value::Object(map) = map else {
-                    return Err(InputError(format!(
+                    return Err(invalid(format!(
                         "`{}` in --body is not an object, so entries cannot be set in it",
                         field.wire
                     )));
@@ -358,7 +340,7 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
                 let value = match kind {
                     Kind::Text => Value::String(text.clone()),
                     Kind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| {
-                        InputError(format!("--{}: `{text}` is not an integer", field.flag))
+                        invalid(format!("--{}: `{text}` is not an integer", field.flag))
                     })?,
                     Kind::Number => text
                         .parse::<f64>()
@@ -366,14 +348,13 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, I
                         .and_then(serde_json::Number::from_f64)
                         .map(Value::Number)
                         .ok_or_else(|| {
-                            InputError(format!("--{}: `{text}` is not a number", field.flag))
+                            invalid(format!("--{}: `{text}` is not a number", field.flag))
                         })?,
                     Kind::Boolean => text.parse::<bool>().map(Value::Bool).map_err(|_| {
-                        InputError(format!("--{}: `{text}` is not true or false", field.flag))
+                        invalid(format!("--{}: `{text}` is not true or false", field.flag))
                     })?,
-                    _ => serde_json::from_str(text).map_err(|error| {
-                        InputError(format!("--{}: not JSON: {error}", field.flag))
-                    })?,
+                    _ => serde_json::from_str(text)
+                        .map_err(|error| invalid(format!("--{}: not JSON: {error}", field.flag)))?,
                 };
                 body.insert(field.wire.to_owned(), value);
             }

@@ -227,6 +227,27 @@ fn refused_input_exits_3_and_sends_nothing() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
         assert!(output.stdout.is_empty());
     }
+    // A huge value is not echoed whole: the library's error bounds its
+    // message (to 1,000 characters).
+    let huge = "9x".repeat(5_000);
+    let output = interlocutor(
+        &[
+            "--dry-run",
+            "twilio",
+            "conversations-v1",
+            "update-user-conversation",
+            "--user-sid",
+            "US0123456789abcdef0123456789abcdef",
+            "--conversation-sid",
+            "CH0123456789abcdef0123456789abcdef",
+            "--last-read-message-index",
+            &huge,
+        ],
+        None,
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.len() < 1_200, "{} bytes", stderr.len());
     // A flag the spec does not have is the command line's own error.
     let output = interlocutor(
         &[
