@@ -20,8 +20,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 #[doc(hidden)]
 pub mod mock;
 
-/// Answers a recorded request, or says why it cannot (see `mock`).
-type Answer = Arc<dyn Fn(&RecordedRequest) -> Result<ScriptedResponse, String> + Send + Sync>;
+/// Answers every recorded request in place of the script (see `mock`).
+type Answer = Arc<dyn Fn(&RecordedRequest) -> ScriptedResponse + Send + Sync>;
 
 /// Records requests and answers them from a script, in order.
 ///
@@ -62,8 +62,8 @@ impl TestTransport {
         self.state().recorded.last().cloned()
     }
 
-    /// Answers each request with `answer` first, the script only when it
-    /// declines (a typed mock's expectations).
+    /// Answers each request with `answer` instead of the script (a typed
+    /// mock's expectations, which answer an unmatched call themselves).
     pub(crate) fn answer_with(&self, answer: Answer) {
         self.state().answer = Some(answer);
     }
@@ -79,19 +79,17 @@ impl TestTransport {
         let recorded = RecordedRequest::from_request(request);
         let response = {
             let mut state = self.state();
-            let unanswered = match state.answer.clone() {
+            let response = match state.answer.clone() {
                 Some(answer) => answer(&recorded),
-                None => Err(format!(
-                    "interlocutor TestTransport: no response was scripted for {} {}",
-                    recorded.method, recorded.path
-                )),
-            };
-            let response = match unanswered {
-                Ok(response) => response,
-                Err(why) => state
-                    .script
-                    .pop_front()
-                    .unwrap_or_else(|| ScriptedResponse::text(501, why)),
+                None => state.script.pop_front().unwrap_or_else(|| {
+                    ScriptedResponse::text(
+                        501,
+                        format!(
+                            "interlocutor TestTransport: no response was scripted for {} {}",
+                            recorded.method, recorded.path
+                        ),
+                    )
+                }),
             };
             state.recorded.push(recorded);
             response

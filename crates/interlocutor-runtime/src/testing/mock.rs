@@ -59,7 +59,9 @@ impl MockSet {
         let expectations = Arc::clone(&set.expectations);
         set.transport
             .answer_with(Arc::new(move |request: &RecordedRequest| {
+                // An unmatched call is answered with a 501 that says why.
                 answer(&mut lock(&expectations), request)
+                    .unwrap_or_else(|why| ScriptedResponse::text(501, why))
             }));
         set
     }
