@@ -8,7 +8,7 @@
 //! section gives. So an example that needs a crate or a feature the README
 //! does not name fails here.
 //!
-//! The crate is checked against a scratch copy of the workspace whose specs
+//! The crate is built against a scratch copy of the workspace whose specs
 //! gained a request property, an enum value and a response field,
 //! regenerated: code written the README's way must not notice, which is
 //! what makes such a change a minor release. (Against the clients as they
@@ -20,9 +20,11 @@
 //! them), a program that matches on the error of a call with no conversion,
 //! and a build without a TLS backend.
 //!
-//! The crates are checked with `cargo check` in `target/user-crates`, from
-//! scratch workspaces kept under `target/scratch` (see `common::persist`),
-//! so that a later run checks only what changed.
+//! The crates are built (`cargo build`) from scratch workspaces kept under
+//! `target/scratch` (see `common::persist`), in the workspace's own target
+//! directory (see `common::cargo`): they reuse the dependencies the
+//! workspace compiled with the same features, and a later run builds only
+//! what changed.
 
 use crate::common;
 
@@ -100,16 +102,6 @@ fn is_rust(info: &str) -> bool {
         .all(|tag| ATTRIBUTES.contains(&tag))
 }
 
-/// The `<name> = ...` line the README gives for a dependency (`tokio` in
-/// its `[dependencies]` block, `axum` beside the webhook handler).
-fn readme_dependency(readme: &str, name: &str) -> String {
-    readme
-        .lines()
-        .find(|line| line.starts_with(&format!("{name} = ")))
-        .unwrap_or_else(|| panic!("the README names no `{name} = ...` dependency"))
-        .to_owned()
-}
-
 /// Whether an example needs the `testing` feature: the test transport, or
 /// a client's typed mocks.
 fn needs_testing(code: &str) -> bool {
@@ -143,12 +135,15 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     );
     // The README's dependency lines, as a user copies them.
     let dependencies = ["tokio", "axum"]
-        .map(|name| readme_dependency(readme, name))
+        .map(|name| common::readme_dependency(readme, name))
         .join("\n");
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\", \"no-tls\"]\n",
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\", \"no-tls\"]\n{}",
+            common::workspace_profiles()
+        ),
     )
     .unwrap();
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
@@ -187,11 +182,11 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
                 ERROR_MATCH,
             )
         });
-        // Each program a module of one crate: one crate to check, not one
-        // per example.
+        // Each program a module of one library: one crate to build, not
+        // one per example, and nothing to link.
         let mut main = String::from(
             "//! The README's examples and the doc examples, each a module.\n\
-             #![allow(dead_code, unused)]\n\nfn main() {}\n",
+             #![allow(dead_code, unused)]\n",
         );
         for (module, origin, code) in readme_programs.chain(doc_programs).chain(error_match) {
             if module != "error_match" && needs_testing(code) != (name == "testing") {
@@ -206,7 +201,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             };
             main.push_str(&format!("\n/// {origin}.\nmod {module} {{\n{code}}}\n"));
         }
-        std::fs::write(dir.join(name).join("src/main.rs"), main).unwrap();
+        std::fs::write(dir.join(name).join("src/lib.rs"), main).unwrap();
     }
     // A build without a TLS backend compiles (what `build()` then refuses
     // is the runtime's unit test `only_https_on_the_clients_own_http_client_needs_tls`).
@@ -216,16 +211,18 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
         format!(
             "[package]\nname = \"no-tls\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\ninterlocutor = {{ path = {path:?}, default-features = false, \
-             features = [\"bird\"] }}\n",
+             features = [\"bird\"] }}\n{tokio}\n",
             path = interlocutor.display().to_string(),
+            tokio = common::readme_dependency(readme, "tokio"),
         ),
     )
     .unwrap();
-    std::fs::write(dir.join("no-tls/src/main.rs"), NO_TLS).unwrap();
+    std::fs::write(dir.join("no-tls/src/lib.rs"), NO_TLS).unwrap();
 }
 
-/// `default-features = false, features = ["bird"]`: a client and its
-/// build error compile without a TLS backend (checked, not run: what such a
+/// `default-features = false, features = ["bird"]` (and the README's
+/// `tokio`, as any user of these async clients has): a client and its
+/// build error compile without a TLS backend (built, not run: what such a
 /// build refuses is the runtime's unit test of `needs_tls`).
 const NO_TLS: &str = r#"
 use interlocutor::bird::{self, conversations::Client};
@@ -314,9 +311,9 @@ fn doc_text(source: &str) -> String {
     docs
 }
 
-/// `cargo check` of one user crate; panics with cargo's output on failure.
-fn check(dir: &Path, package: &str) {
-    let output = common::cargo(dir, &["check", "--quiet", "--package", package]);
+/// `cargo build` of one user crate; panics with cargo's output on failure.
+fn build(dir: &Path, package: &str) {
+    let output = common::cargo(dir, &["build", "--quiet", "--package", package]);
     assert!(
         output.status.success(),
         "the README examples in {}/{package} do not compile:\n{}",
@@ -350,9 +347,9 @@ fn readme_examples_compile_in_a_fresh_crate_after_the_specs_grow() {
     let stage = scratch.path().join("users");
     write_user_crates(&stage, &grown.join("crates/interlocutor"), &readme);
     let users = persist(&stage, "users");
-    check(&users, "readme-plain");
-    check(&users, "readme-testing");
-    check(&users, "no-tls");
+    build(&users, "readme-plain");
+    build(&users, "readme-testing");
+    build(&users, "no-tls");
 }
 
 /// What `grow_spec` adds, named so that no real spec has it.

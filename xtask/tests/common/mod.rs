@@ -77,10 +77,6 @@ pub fn xtask(root: &Path, args: &[&str]) -> Output {
 /// mirrored here: a file whose content did not change keeps its
 /// modification time, so cargo, which judges sources by it, rebuilds only
 /// what a change touched instead of every copied crate on every run.
-/// (Scratch workspaces share `target/user-crates`; a crate copied into two
-/// of them at the same relative path must be the same in both, as the
-/// runtime is, or be built with other features, for cargo tells them apart
-/// by that path and their features only.)
 pub fn persist(stage: &Path, name: &str) -> PathBuf {
     let dir = workspace_root().join("target/scratch").join(name);
     mirror(stage, &dir);
@@ -122,25 +118,83 @@ fn mirror(from: &Path, to: &Path) {
     }
 }
 
-/// `cargo <args>` in `dir`, building in `target/user-crates`: a target
-/// directory of its own, since the scratch crates have the names and
-/// relative paths of the workspace's own and cargo tells two builds of a
-/// crate apart by those and its features only. Incremental from one run
-/// to the next (see [`persist`]).
+/// The workspace's own target directory: where the running test binary
+/// was built (`<target>/debug/deps/xtask-…`), wherever `CARGO_TARGET_DIR`
+/// or a config put it.
+fn target_dir() -> PathBuf {
+    let exe = Path::new(env!("CARGO_BIN_EXE_xtask"));
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the xtask binary sits in <target>/<profile>/")
+        .to_path_buf()
+}
+
+/// Variables `cargo test` sets for a test process, which a build script
+/// may watch (`ring`'s watches `CARGO_MANIFEST_DIR` and `CARGO_PKG_*`):
+/// a nested cargo that saw them would rerun that script and rebuild what
+/// depends on it, here and again in the workspace's next build.
+fn is_set_for_tests(name: &str) -> bool {
+    const EXACT: [&str; 8] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    EXACT.contains(&name) || name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_BIN_")
+}
+
+/// The `[profile.*]` tables of the workspace's manifest, for the root
+/// manifest of a scratch workspace: cargo reuses a compiled dependency
+/// only when it was built with the same settings.
+pub fn workspace_profiles() -> String {
+    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+    let start = manifest
+        .find("\n[profile.")
+        .expect("the workspace's manifest sets its profiles");
+    manifest[start..].to_owned()
+}
+
+/// `cargo <args>` in `dir`, building in the workspace's own target
+/// directory, so that the scratch crates reuse every dependency the
+/// workspace compiled with the same features, and compile only their own
+/// crates and what they need with other features (a user's `tokio`, a
+/// build without TLS).
+///
+/// The scratch crates have the workspace's crate names, and cargo tells
+/// two builds of a path crate apart by its path relative to the root of
+/// the workspace that builds it: so the crate that is built (a user's) is
+/// the root of its own workspace, beside the copied crates, never among
+/// them, and their relative paths (`../grown/crates/…`) are no crate's in
+/// the workspace. Scratch crates are built, not edited: no incremental
+/// state (it would only take room).
 pub fn cargo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
+    let mut command = Command::new(env!("CARGO"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_set_for_tests) {
+            command.env_remove(name);
+        }
+    }
+    command
         .current_dir(dir)
         .args(args)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/user-crates"),
-        )
-        .env_remove("RUSTFLAGS")
-        // Scratch crates are checked, not edited: incremental state would
-        // only take room (a quarter of the directory).
+        .env("CARGO_TARGET_DIR", target_dir())
         .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap()
+}
+
+/// The `<name> = ...` line the README gives for a dependency (`tokio` in
+/// its `[dependencies]` block, `axum` beside the webhook handler).
+pub fn readme_dependency(readme: &str, name: &str) -> String {
+    readme
+        .lines()
+        .find(|line| line.starts_with(&format!("{name} = ")))
+        .unwrap_or_else(|| panic!("the README names no `{name} = ...` dependency"))
+        .to_owned()
 }
 
 /// Panics with the output's error stream unless it succeeded.
