@@ -49,7 +49,9 @@ fn patch() -> types::ConversationPatch {
 #[tokio::test]
 async fn rate_limit_then_unavailable_then_success_over_the_network() {
     let mut server = CaptureServer::start_sequence(vec![
-        Reply::json(429, &rate_limited()).header("retry-after", "1"),
+        // `0`: the server's wait, floored, with no second of real time
+        // (whole seconds are the paused-clock tests' below).
+        Reply::json(429, &rate_limited()).header("retry-after", "0"),
         Reply::json(
             503,
             &json!({"code": 20503, "message": "Service Unavailable"}),
@@ -69,10 +71,10 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
     );
 
     assert_eq!(events.len(), 2, "{events:?}");
-    // The first wait is the server's Retry-After, exactly.
+    // The first wait is the server's Retry-After, floored at the minimum.
     assert_eq!(events[0].attempt, 1);
     assert_eq!(events[0].reason, RetryReason::Status(429));
-    assert_eq!(events[0].wait, Duration::from_secs(1));
+    assert_eq!(events[0].wait, interlocutor::MIN_RETRY_WAIT);
     assert!(events[0].from_retry_after);
     assert_eq!(events[0].operation, "patch_conversation_by_id");
     // The second is full-jitter backoff: at most base × 2 = 20 ms.

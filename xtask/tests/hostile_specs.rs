@@ -9,29 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{copy_dir, tree, workspace_root, xtask_outcome as xtask};
-
-/// A scratch workspace: one real spec (Twilio v2's; every case here needs
-/// only one, and each `generate` then does a third of the work), a copy of
-/// the hand-written runtime crate (so there is something to protect),
-/// generated once.
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = workspace_root();
-    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
-    std::fs::copy(
-        root.join("specs/twilio-conversations-v2.yaml"),
-        dir.path().join("specs/twilio-conversations-v2.yaml"),
-    )
-    .unwrap();
-    copy_dir(
-        &root.join("crates/interlocutor-runtime"),
-        &dir.path().join("crates/interlocutor-runtime"),
-    );
-    let (code, _, stderr) = xtask(dir.path(), &["generate"]);
-    assert_eq!(code, 0, "{stderr}");
-    dir
-}
+use common::{tree, xtask_outcome as xtask};
 
 /// Runs `generate` expecting a refusal that leaves `crates/` untouched;
 /// returns the error output.
@@ -56,7 +34,7 @@ fn v2_spec(root: &Path) -> String {
 
 #[test]
 fn a_spec_named_like_a_hand_written_crate_is_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     std::fs::write(
         root.path().join("specs/interlocutor-runtime.yaml"),
         v2_spec(root.path()),
@@ -96,7 +74,7 @@ fn a_spec_named_like_a_hand_written_crate_is_refused() {
 
 #[test]
 fn spec_text_cannot_inject_toml_or_rust() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let hostile_title = "Mini \"Quoted\" API\"\nbuild = \"evil.rs\"\n[dependencies]\nevil = \"1\"";
     let spec = v2_spec(root.path())
         .replace(
@@ -183,7 +161,7 @@ fn spec_text_cannot_inject_toml_or_rust() {
 
 #[test]
 fn two_specs_for_one_crate_are_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     std::fs::write(root.path().join("specs/mini.yaml"), v2_spec(root.path())).unwrap();
     std::fs::write(root.path().join("specs/mini.yml"), v2_spec(root.path())).unwrap();
     let stderr = refused(root.path());
@@ -197,7 +175,7 @@ fn two_specs_for_one_crate_are_refused() {
 
 #[test]
 fn a_reference_cycle_between_responses_is_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let spec = v2_spec(root.path()).replace(
         "    NotFound:\n      description: Not Found\n",
         "    NotFound:\n      $ref: '#/components/responses/Missing'\n    Missing:\n      $ref: '#/components/responses/NotFound'\n    Unused:\n      description: Not Found\n",
@@ -217,7 +195,7 @@ fn a_reference_cycle_between_responses_is_refused() {
 #[cfg(unix)]
 #[test]
 fn unbounded_blocking_and_outside_inputs_are_refused_unread() {
-    let root = scratch();
+    let root = common::generated_scratch();
     // Endless: /dev/zero.
     std::os::unix::fs::symlink("/dev/zero", root.path().join("specs/zero.yaml")).unwrap();
     // Blocking: a FIFO nobody writes to.
@@ -254,7 +232,7 @@ fn unbounded_blocking_and_outside_inputs_are_refused_unread() {
 
 #[test]
 fn parameters_that_would_not_compile_are_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let spec = v2_spec(root.path()).replace(
         "        - name: Sid\n          in: path\n",
         "        - name: body\n          in: query\n          schema: {type: string}\n        - name: thingId\n          in: query\n          schema: {type: string}\n        - name: thing_id\n          in: query\n          schema: {type: string}\n        - name: Sid\n          in: path\n",
@@ -275,7 +253,7 @@ fn parameters_that_would_not_compile_are_refused() {
 
 #[test]
 fn a_schema_that_is_only_a_reference_to_itself_is_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let spec = v2_spec(root.path()).replace(
         "  schemas:\n",
         "  schemas:\n    Loop:\n      $ref: '#/components/schemas/Loop'\n",
@@ -308,7 +286,7 @@ fn grow_v2(root: &Path) {
 #[test]
 fn generated_files_are_never_written_through_a_symbolic_link() {
     // `src/` of a generated crate pointing at the runtime's sources.
-    let root = scratch();
+    let root = common::generated_scratch();
     let runtime_src = root.path().join("crates/interlocutor-runtime/src");
     let runtime_lib = std::fs::read(runtime_src.join("lib.rs")).unwrap();
     let v2_src = root.path().join("crates/twilio-conversations-v2/src");
@@ -327,7 +305,7 @@ fn generated_files_are_never_written_through_a_symbolic_link() {
     assert!(!runtime_src.join("generated.rs").exists());
 
     // A whole crate directory pointing outside the workspace.
-    let root = scratch();
+    let root = common::generated_scratch();
     let outside = tempfile::tempdir().unwrap();
     let v2 = root.path().join("crates/twilio-conversations-v2");
     common::copy_dir(&v2, outside.path());
@@ -348,7 +326,7 @@ fn generated_files_are_never_written_through_a_symbolic_link() {
 
 #[test]
 fn a_specs_directory_linked_outside_the_workspace_is_not_read() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let outside = tempfile::tempdir().unwrap();
     common::copy_dir(&root.path().join("specs"), outside.path());
     std::fs::remove_dir_all(root.path().join("specs")).unwrap();
@@ -362,7 +340,7 @@ fn a_specs_directory_linked_outside_the_workspace_is_not_read() {
 
 #[test]
 fn upper_case_extensions_and_byte_order_marks_are_read() {
-    let root = scratch();
+    let root = common::generated_scratch();
     std::fs::write(
         root.path().join("specs/mini.YAML"),
         format!("\u{feff}{}", v2_spec(root.path())),
@@ -376,7 +354,7 @@ fn upper_case_extensions_and_byte_order_marks_are_read() {
 
 #[test]
 fn a_server_url_with_user_info_is_refused() {
-    let root = scratch();
+    let root = common::generated_scratch();
     let spec = v2_spec(root.path()).replace(
         "  - url: https://conversations.twilio.com\n",
         "  - url: https://AC123:s3cret@conversations.twilio.com\n",

@@ -4,21 +4,12 @@
 
 use crate::common;
 
-use common::{copy_dir, tree, workspace_root, xtask_outcome as xtask};
-
-/// A scratch workspace with the real specs, already generated once.
-fn generated_scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&workspace_root().join("specs"), &dir.path().join("specs"));
-    let (code, _, stderr) = xtask(dir.path(), &["generate"]);
-    assert_eq!(code, 0, "{stderr}");
-    dir
-}
+use common::{tree, xtask_outcome as xtask};
 
 /// Edits `specs/twilio-conversations-v2.yaml`, runs `generate`, and returns
 /// its error output after checking that it failed and changed nothing.
 fn refused(edit: impl Fn(&str) -> String) -> String {
-    let scratch = generated_scratch();
+    let scratch = common::generated_scratch();
     let spec = scratch.path().join("specs/twilio-conversations-v2.yaml");
     let original = std::fs::read_to_string(&spec).unwrap();
     let edited = edit(&original);
@@ -61,7 +52,7 @@ fn a_refused_spec_exits_1_names_its_file_and_touches_nothing() {
 
 #[test]
 fn check_reports_a_diff_and_exits_non_zero() {
-    let scratch = generated_scratch();
+    let scratch = common::generated_scratch();
     let spec = scratch.path().join("specs/twilio-conversations-v2.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(

@@ -182,7 +182,6 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env("CARGO_TARGET_DIR", target_dir())
-        .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap()
 }
@@ -215,6 +214,28 @@ pub fn xtask_outcome(root: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// A scratch workspace for the generator's refusals and guards: Twilio
+/// v2's spec (each case needs one spec, and then each `generate` is a
+/// fraction of the real one) and a copy of the hand-written runtime crate
+/// (something that must stay untouched), generated once.
+pub fn generated_scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace_root();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::copy(
+        root.join("specs/twilio-conversations-v2.yaml"),
+        dir.path().join("specs/twilio-conversations-v2.yaml"),
+    )
+    .unwrap();
+    copy_dir(
+        &root.join("crates/interlocutor-runtime"),
+        &dir.path().join("crates/interlocutor-runtime"),
+    );
+    let (code, _, stderr) = xtask_outcome(dir.path(), &["generate"]);
+    assert_eq!(code, 0, "{stderr}");
+    dir
 }
 
 /// Every file under `root/crates` with its contents and modification
