@@ -6,21 +6,24 @@
 //! spec is the fixture `tests/fixture-specs/acme-tickets.yaml`, whose
 //! client the wire tests call (`fixtures.rs`), so what it does when it runs
 //! is proven there, in the workspace's own build.
+//!
+//! The program turns off the default features, so it is also the build
+//! without a TLS backend: a client and its build error compile (what such
+//! a build refuses is the runtime's unit test of `needs_tls`).
 
 use crate::common;
 
-use common::{cargo, persist, succeeded, workspace_root, xtask};
+use common::{persist, succeeded, workspace_root, xtask};
 
 /// The program a user of the fourth API writes: built, not run (what the
 /// client does is `tests/tests/fixtures.rs`'s test of the same spec).
 const PROGRAM: &str = r#"
 use interlocutor::acme::tickets::{Client, types};
-use interlocutor::testing::TestTransport;
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> interlocutor::Result<()> {
     let credentials = interlocutor::Credentials::token("t0ken", "token")?;
-    let client = Client::builder(credentials).transport(TestTransport::new()).build()?;
+    let client = Client::builder(credentials).base_url("http://127.0.0.1:9").build()?;
     let patch = types::TicketPatch::new().title("Printer on fire").labels(vec![]);
     if let Err(error) = client.update_ticket("T-1", patch).await {
         let _code: Option<&interlocutor::ErrorCode> = error.code();
@@ -75,7 +78,8 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     );
 
     // The program is the root of a workspace of its own, beside the copy
-    // (see `common::cargo`), with the README's `tokio` line.
+    // (see `common::build`), with the README's `tokio` line and no default
+    // feature of the facade: no TLS backend.
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let tokio = common::readme_dependency(&readme, "tokio");
     std::fs::create_dir_all(stage.join("program/src")).unwrap();
@@ -84,7 +88,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
         format!(
             "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\ninterlocutor = {{ path = \"../crates/interlocutor\", \
-             default-features = false, features = [\"acme-tickets\", \"testing\"] }}\n\
+             default-features = false, features = [\"acme-tickets\"] }}\n\
              {tokio}\n\n[workspace]\n{}",
             common::workspace_profiles()
         ),
@@ -92,8 +96,9 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     .unwrap();
     std::fs::write(stage.join("program/src/main.rs"), PROGRAM).unwrap();
     let work = persist(stage, "fourth-api");
-    succeeded(&cargo(
+    succeeded(&common::build(
         &work.join("program"),
-        &["build", "--quiet", "--package", "program"],
+        "program",
+        &work.join("crates"),
     ));
 }

@@ -17,8 +17,9 @@
 //!
 //! Beside the README's examples, the crate holds every doc example of the
 //! generated operations and of the runtime (as a user of the facade writes
-//! them), a program that matches on the error of a call with no conversion,
-//! and a build without a TLS backend.
+//! them) and a program that matches on the error of a call with no
+//! conversion. (A build without a TLS backend is the fourth API's program,
+//! `fourth_api.rs`.)
 //!
 //! The crates are built (`cargo build`) from scratch workspaces kept under
 //! `target/scratch` (see `common::persist`), in the workspace's own target
@@ -141,7 +142,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\", \"no-tls\"]\n{}",
+            "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\"]\n{}",
             common::workspace_profiles()
         ),
     )
@@ -203,37 +204,7 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
         }
         std::fs::write(dir.join(name).join("src/lib.rs"), main).unwrap();
     }
-    // A build without a TLS backend compiles (what `build()` then refuses
-    // is the runtime's unit test `only_https_on_the_clients_own_http_client_needs_tls`).
-    std::fs::create_dir_all(dir.join("no-tls/src")).unwrap();
-    std::fs::write(
-        dir.join("no-tls/Cargo.toml"),
-        format!(
-            "[package]\nname = \"no-tls\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\ninterlocutor = {{ path = {path:?}, default-features = false, \
-             features = [\"bird\"] }}\n{tokio}\n",
-            path = interlocutor.display().to_string(),
-            tokio = common::readme_dependency(readme, "tokio"),
-        ),
-    )
-    .unwrap();
-    std::fs::write(dir.join("no-tls/src/lib.rs"), NO_TLS).unwrap();
 }
-
-/// `default-features = false, features = ["bird"]` (and the README's
-/// `tokio`, as any user of these async clients has): a client and its
-/// build error compile without a TLS backend (built, not run: what such a
-/// build refuses is the runtime's unit test of `needs_tls`).
-const NO_TLS: &str = r#"
-use interlocutor::bird::{self, conversations::Client};
-
-fn main() -> interlocutor::Result<()> {
-    let credentials = bird::access_key("key")?;
-    let client = Client::builder(credentials).base_url("http://127.0.0.1:9").build()?;
-    drop(client);
-    Ok(())
-}
-"#;
 
 /// A call's error, matched and passed on with no conversion.
 const ERROR_MATCH: &str = r#"
@@ -311,9 +282,10 @@ fn doc_text(source: &str) -> String {
     docs
 }
 
-/// `cargo build` of one user crate; panics with cargo's output on failure.
-fn build(dir: &Path, package: &str) {
-    let output = common::cargo(dir, &["build", "--quiet", "--package", package]);
+/// `cargo build` of one user crate against the copy in `grown`; panics
+/// with cargo's output on failure.
+fn build(dir: &Path, package: &str, grown: &Path) {
+    let output = common::build(dir, package, &grown.join("crates"));
     assert!(
         output.status.success(),
         "the README examples in {}/{package} do not compile:\n{}",
@@ -347,9 +319,8 @@ fn readme_examples_compile_in_a_fresh_crate_after_the_specs_grow() {
     let stage = scratch.path().join("users");
     write_user_crates(&stage, &grown.join("crates/interlocutor"), &readme);
     let users = persist(&stage, "users");
-    build(&users, "readme-plain");
-    build(&users, "readme-testing");
-    build(&users, "no-tls");
+    build(&users, "readme-plain", &grown);
+    build(&users, "readme-testing", &grown);
 }
 
 /// What `grow_spec` adds, named so that no real spec has it.

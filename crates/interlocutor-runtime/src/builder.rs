@@ -495,8 +495,8 @@ mod tests {
     }
 
     /// What a build without `rustls` or `native-tls` refuses, by
-    /// `NO_TLS_BACKEND` (the user crate test checks such a build
-    /// compiles): an https base URL on the client's own HTTP client, and
+    /// `NO_TLS_BACKEND` (that such a build compiles is the xtask's
+    /// fourth-API test): an https base URL on the client's own HTTP client, and
     /// nothing else.
     #[test]
     fn only_https_on_the_clients_own_http_client_needs_tls() {

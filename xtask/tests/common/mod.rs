@@ -158,32 +158,62 @@ pub fn workspace_profiles() -> String {
     manifest[start..].to_owned()
 }
 
-/// `cargo <args>` in `dir`, building in the workspace's own target
-/// directory, so that the scratch crates reuse every dependency the
-/// workspace compiled with the same features, and compile only their own
-/// crates and what they need with other features (a user's `tokio`, a
-/// build without TLS).
+/// `cargo build --quiet --package <package>` in `dir`, building in the
+/// workspace's own target directory, so that the scratch crates reuse
+/// every dependency the workspace compiled with the same features, and
+/// compile only their own crates and what they need with other features
+/// (a user's `tokio` line, a build without TLS).
 ///
 /// The scratch crates have the workspace's crate names, and cargo tells
 /// two builds of a path crate apart by its path relative to the root of
 /// the workspace that builds it: so the crate that is built (a user's) is
-/// the root of its own workspace, beside the copied crates, never among
-/// them, and their relative paths (`../grown/crates/…`) are no crate's in
-/// the workspace. Scratch crates are built, not edited: no incremental
-/// state (it would only take room).
-pub fn cargo(dir: &Path, args: &[&str]) -> Output {
+/// the root of its own workspace, beside the copied crates in `copied`,
+/// never among them, and their relative paths (`../grown/crates/…`) are no
+/// crate's in the workspace.
+///
+/// Only the generated clients keep incremental state: a spec edit changes
+/// them and nothing else, and the state of every copy of the runtime and
+/// the facade would only take room.
+pub fn build(dir: &Path, package: &str, copied: &Path) -> Output {
     let mut command = Command::new(env!("CARGO"));
     for (name, _) in std::env::vars_os() {
         if name.to_str().is_some_and(is_set_for_tests) {
             command.env_remove(name);
         }
     }
+    command.args(["build", "--quiet", "--package", package]);
+    command.args(["--config", "profile.dev.incremental=false"]);
+    for client in generated_clients(copied) {
+        command.args([
+            "--config",
+            &format!("profile.dev.package.{client}.incremental=true"),
+        ]);
+    }
     command
         .current_dir(dir)
-        .args(args)
         .env("CARGO_TARGET_DIR", target_dir())
         .output()
         .unwrap()
+}
+
+/// The package names of the generated clients among `crates` (those with
+/// a `src/generated.rs`).
+fn generated_clients(crates: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(crates).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("src/generated.rs").exists() {
+            continue;
+        }
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        let name = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("name = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .expect("a generated manifest names its package");
+        names.push(name.to_owned());
+    }
+    names
 }
 
 /// The `<name> = ...` line the README gives for a dependency (`tokio` in
