@@ -21,7 +21,7 @@ const PROGRAM: &str = r#"
 use interlocutor::acme::tickets::{Client, types};
 
 #[tokio::main]
-async fn main() -> interlocutor::Result<()> {
+pub async fn main() -> interlocutor::Result<()> {
     let credentials = interlocutor::Credentials::token("t0ken", "token")?;
     let client = Client::builder(credentials).base_url("http://127.0.0.1:9").build()?;
     let patch = types::TicketPatch::new().title("Printer on fire").labels(vec![]);
@@ -94,7 +94,8 @@ fn a_fourth_spec_is_one_file_and_one_command() {
         ),
     )
     .unwrap();
-    std::fs::write(stage.join("program/src/main.rs"), PROGRAM).unwrap();
+    // A library: built, nothing to link.
+    std::fs::write(stage.join("program/src/lib.rs"), PROGRAM).unwrap();
     let work = persist(stage, "fourth-api");
     succeeded(&common::build(
         &work.join("program"),
