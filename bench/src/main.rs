@@ -3,7 +3,8 @@
 //! the same seed response decoded into a plain struct.
 //!
 //! Run it with `cargo xtask bench` (release build). It prints, per client:
-//! median and p99 latency of sequential calls, throughput of 64 concurrent
+//! the bytes of one call's future (what a caller allocates for each call it
+//! spawns), median and p99 latency of sequential calls, throughput of 64 concurrent
 //! tasks and CPU time per request, each as ours / hand-written, from runs
 //! alternated in one process. The server runs in a child process, so the
 //! CPU figures are the client's alone. Figures, never assertions.
@@ -37,7 +38,7 @@ const CALLS_PER_TASK: usize = 150;
 /// (which goes first alternates) and the report takes the median of the
 /// per-run ratios, so a slow spell of the machine lands on both sides of
 /// one ratio instead of on one side of the medians.
-const RUNS: usize = 11;
+const RUNS: usize = 21;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -87,8 +88,13 @@ fn main() {
         let runtime = runtime.expect("a tokio runtime");
         println!("{label}:");
         println!(
-            "{:<26} {:>21} {:>21} {:>23} {:>21}",
-            "client", "median µs (ratio)", "p99 µs (ratio)", "req/s (ratio)", "CPU µs/req (ratio)"
+            "{:<26} {:>13} {:>21} {:>21} {:>23} {:>21}",
+            "client",
+            "future bytes",
+            "median µs (ratio)",
+            "p99 µs (ratio)",
+            "req/s (ratio)",
+            "CPU µs/req (ratio)"
         );
         runtime.block_on(async {
             for target in [Target::v2(), Target::v1(), Target::bird()] {
@@ -105,6 +111,9 @@ fn main() {
 
 struct Report {
     name: &'static str,
+    /// Bytes of one call's future, ours and hand-written: what a caller
+    /// allocates for each call it spawns.
+    future: (usize, usize),
     median: (f64, f64),
     p99: (f64, f64),
     /// Ours, hand-written, and the median of the per-run ratios.
@@ -122,8 +131,9 @@ impl std::fmt::Display for Report {
         };
         write!(
             f,
-            "{:<26} {:>21} {:>21} {:>23} {:>21}",
+            "{:<26} {:>13} {:>21} {:>21} {:>23} {:>21}",
             self.name,
+            format!("{} / {}", self.future.0, self.future.1),
             cell(self.median, 1),
             cell(self.p99, 1),
             paired(self.throughput, 0),
@@ -133,6 +143,11 @@ impl std::fmt::Display for Report {
 }
 
 async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report {
+    // The boxed future of one call each, measured before it is polled.
+    let future = (
+        std::mem::size_of_val(&*ours_side()),
+        std::mem::size_of_val(&*hand_side()),
+    );
     // Warm up both sides: connections, allocator, caches.
     for _ in 0..500 {
         ours_side().await;
@@ -170,6 +185,7 @@ async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report
     }
     Report {
         name,
+        future,
         median: (
             micros(percentile(&mut ours, 0.5)),
             micros(percentile(&mut hand, 0.5)),

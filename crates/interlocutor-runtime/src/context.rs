@@ -15,6 +15,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use http_body_util::combinators::Collect;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 
@@ -304,36 +305,53 @@ impl Context {
 
     /// Sends `request` for `operation` and returns its decoded success
     /// body, or the one [`Error`] of anything else.
-    pub async fn call<T, E>(
-        &self,
-        http: &reqwest::Client,
+    ///
+    /// (Not an `async fn`: each layer of those keeps a second copy of its
+    /// arguments in its future, and the whole future is what a caller
+    /// allocates when it spawns a call. The request is kept once, here,
+    /// and lent to every phase.)
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would keep the request twice in the future"
+    )]
+    pub fn call<'a, T, E>(
+        &'a self,
+        http: &'a reqwest::Client,
         operation: &'static Operation,
         request: Outgoing,
-    ) -> Result<crate::Response<T>, Error>
+    ) -> impl Future<Output = Result<crate::Response<T>, Error>> + Send + 'a
     where
-        T: serde::de::DeserializeOwned,
-        E: ProviderError,
+        T: serde::de::DeserializeOwned + Send + 'a,
+        E: ProviderError + 'a,
     {
-        self.run::<T, E>(http, operation, request, decode_json::<T>)
-            .await
+        async move {
+            self.run::<T, E>(http, operation, &request, decode_json::<T>)
+                .await
+        }
     }
 
     /// [`Context::call`] for an operation whose success has no body.
-    pub async fn call_without_body<E: ProviderError>(
-        &self,
-        http: &reqwest::Client,
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` would keep the request twice in the future"
+    )]
+    pub fn call_without_body<'a, E: ProviderError + 'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         operation: &'static Operation,
         request: Outgoing,
-    ) -> Result<crate::Response<()>, Error> {
-        self.run::<(), E>(http, operation, request, decode_nothing)
-            .await
+    ) -> impl Future<Output = Result<crate::Response<()>, Error>> + Send + 'a {
+        async move {
+            self.run::<(), E>(http, operation, &request, decode_nothing)
+                .await
+        }
     }
 
     async fn run<T, E: ProviderError>(
         &self,
         http: &reqwest::Client,
         operation: &'static Operation,
-        request: Outgoing,
+        request: &Outgoing,
         decode: Decode<T>,
     ) -> Result<crate::Response<T>, Error> {
         #[cfg(feature = "tracing")]
@@ -356,13 +374,13 @@ impl Context {
             if span.is_disabled() {
                 // No subscriber wants it: nothing to measure or record.
                 return self
-                    .phases::<T, E>(http, operation, &request, decode, &mut 0)
+                    .phases::<T, E>(http, operation, request, decode, &mut 0)
                     .await;
             }
             let started = tokio::time::Instant::now();
             let mut attempts = 0;
             let outcome = self
-                .phases::<T, E>(http, operation, &request, decode, &mut attempts)
+                .phases::<T, E>(http, operation, request, decode, &mut attempts)
                 .instrument(span.clone())
                 .await;
             span.record("attempts", attempts);
@@ -386,7 +404,7 @@ impl Context {
             outcome
         }
         #[cfg(not(feature = "tracing"))]
-        self.phases::<T, E>(http, operation, &request, decode, &mut 0)
+        self.phases::<T, E>(http, operation, request, decode, &mut 0)
             .await
     }
 
@@ -399,11 +417,34 @@ impl Context {
         decode: Decode<T>,
         attempts: &mut u32,
     ) -> Result<crate::Response<T>, Error> {
-        let mut response = self.attempts(http, operation, request, attempts).await?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let url = response.url().clone();
-        let raw = read_body(response, self.max_response_bytes).await;
+        // The response is taken apart in a block of its own, so that its
+        // husk is not kept in the future while the body is read.
+        let (status, headers, url, collect) = {
+            let mut response = self.attempts(http, operation, request, attempts).await?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let url = response.url().clone();
+            // Over the limit by its announced length: refused unread.
+            if response
+                .content_length()
+                .is_some_and(|length| length > self.max_response_bytes as u64)
+            {
+                let received = Received {
+                    provider: self.provider,
+                    status: status.as_u16(),
+                    headers: &headers,
+                    url: &url,
+                };
+                return Err(Error::too_large(received, self.max_response_bytes));
+            }
+            (
+                status,
+                headers,
+                url,
+                read_body(response, self.max_response_bytes),
+            )
+        };
+        let raw = collect.await;
         let received = Received {
             provider: self.provider,
             status: status.as_u16(),
@@ -411,9 +452,15 @@ impl Context {
             url: &url,
         };
         let raw = match raw {
-            Ok(raw) => raw,
-            Err(Unread::TooLarge(limit)) => return Err(Error::too_large(received, limit)),
-            Err(Unread::Broken(error)) => return Err(Error::broken_body(received, error)),
+            Ok(collected) => collected.to_bytes(),
+            Err(error) => {
+                return Err(match error.downcast::<reqwest::Error>() {
+                    Ok(error) => Error::broken_body(received, *error),
+                    // `Limited`'s own error, the only other one: the body
+                    // went past the limit while it arrived.
+                    Err(_) => Error::too_large(received, self.max_response_bytes),
+                });
+            }
         };
         match operation.documents(received.status) {
             Documented::Success => match decode(&raw) {
@@ -482,68 +529,130 @@ impl Context {
         let started = tokio::time::Instant::now();
         *attempt = 1;
         loop {
-            let outcome = self.send(http, self.request(outgoing)?).await;
-            let (reason, server_wait) = match &outcome {
-                Err(error) if error.is_connect() => (RetryReason::Connect, None),
-                Ok(response) if is_retryable_status(response.status().as_u16()) => (
-                    RetryReason::Status(response.status().as_u16()),
-                    retry_after(response.headers(), SystemTime::now()),
-                ),
-                _ => return outcome.map_err(|error| Error::transport(self.provider, error)),
+            // Built in a statement of its own: the request is moved into
+            // reqwest's future, not also kept in this one.
+            let sending = self.send(http, self.request(outgoing)?);
+            let outcome = sending.await;
+            // Decided (and the response being retried dropped, so its
+            // connection goes back to the pool) before the wait: nothing
+            // of it is kept across the sleep.
+            let wait = match self.retry_wait(operation, outcome, *attempt, started.elapsed()) {
+                Next::Done(outcome) => return outcome,
+                Next::Retry(wait) => wait,
             };
-            if *attempt >= self.retry.attempts() {
-                return outcome.map_err(|error| Error::transport(self.provider, error));
-            }
-            let wait = self.retry.wait(*attempt, server_wait);
-            // The budget bounds the whole call: a retry whose wait would
-            // end past it is not made, however short the wait.
-            if !self.retry.fits_budget(started.elapsed(), wait) {
-                return outcome.map_err(|error| Error::transport(self.provider, error));
-            }
-            #[cfg(feature = "tracing")]
-            {
-                let attempt = *attempt;
-                match &reason {
-                    RetryReason::Status(status) => tracing::info!(
-                        attempt,
-                        status = *status,
-                        wait_ms = wait.as_millis() as u64,
-                        from_retry_after = server_wait.is_some(),
-                        "retrying after a retryable status"
-                    ),
-                    _ => tracing::info!(
-                        attempt,
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying after a connection failure"
-                    ),
-                }
-            }
-            if let Some(observer) = &self.on_retry {
-                (observer.0)(&RetryEvent {
-                    operation: operation.id,
-                    attempt: *attempt,
-                    reason,
-                    wait,
-                    from_retry_after: server_wait.is_some(),
-                });
-            }
-            // The response being retried is dropped before the wait, so
-            // its connection goes back to the pool.
-            drop(outcome);
             tokio::time::sleep(wait).await;
             *attempt += 1;
         }
     }
 
-    async fn send(
+    /// After attempt `attempt`, `elapsed` into the call: the outcome to
+    /// return, or how long to wait before the next attempt (reported to
+    /// tracing and `on_retry`).
+    fn retry_wait(
+        &self,
+        operation: &'static Operation,
+        outcome: reqwest::Result<reqwest::Response>,
+        attempt: u32,
+        elapsed: std::time::Duration,
+    ) -> Next {
+        let (reason, server_wait) = match &outcome {
+            Err(error) if error.is_connect() => (RetryReason::Connect, None),
+            Ok(response) if is_retryable_status(response.status().as_u16()) => (
+                RetryReason::Status(response.status().as_u16()),
+                retry_after(response.headers(), SystemTime::now()),
+            ),
+            _ => {
+                return Next::Done(outcome.map_err(|error| Error::transport(self.provider, error)));
+            }
+        };
+        if attempt >= self.retry.attempts() {
+            return Next::Done(outcome.map_err(|error| Error::transport(self.provider, error)));
+        }
+        let wait = self.retry.wait(attempt, server_wait);
+        // The budget bounds the whole call: a retry whose wait would end
+        // past it is not made, however short the wait.
+        if !self.retry.fits_budget(elapsed, wait) {
+            return Next::Done(outcome.map_err(|error| Error::transport(self.provider, error)));
+        }
+        #[cfg(feature = "tracing")]
+        match &reason {
+            RetryReason::Status(status) => tracing::info!(
+                attempt,
+                status = *status,
+                wait_ms = wait.as_millis() as u64,
+                from_retry_after = server_wait.is_some(),
+                "retrying after a retryable status"
+            ),
+            _ => tracing::info!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying after a connection failure"
+            ),
+        }
+        if let Some(observer) = &self.on_retry {
+            (observer.0)(&RetryEvent {
+                operation: operation.id,
+                attempt,
+                reason,
+                wait,
+                from_retry_after: server_wait.is_some(),
+            });
+        }
+        Next::Retry(wait)
+    }
+
+    /// The request on its transport. (Not an `async fn`, which would keep
+    /// the request in the future beside reqwest's own copy of it.)
+    fn send(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<> {
         match &self.transport {
-            Transport::Http => http.execute(request).await,
+            Transport::Http => Sending::Http(http.execute(request)),
             #[cfg(feature = "testing")]
-            Transport::Test(transport) => Ok(transport.respond(&request).await),
+            Transport::Test(transport) => {
+                let transport = transport.clone();
+                Sending::Test(Box::pin(
+                    async move { Ok(transport.respond(&request).await) },
+                ))
+            }
+        }
+    }
+}
+
+/// What [`Context::retry_wait`] decided.
+enum Next {
+    Done(Result<reqwest::Response, Error>),
+    Retry(std::time::Duration),
+}
+
+/// A request on its way: reqwest's own future (`H`), or (in tests) the
+/// test transport's, boxed so that it adds nothing to a call's future.
+enum Sending<H> {
+    Http(H),
+    #[cfg(feature = "testing")]
+    Test(
+        std::pin::Pin<
+            Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static>,
+        >,
+    ),
+}
+
+impl<H> Future for Sending<H>
+where
+    H: Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
+{
+    type Output = reqwest::Result<reqwest::Response>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        match self.get_mut() {
+            Sending::Http(pending) => std::pin::Pin::new(pending).poll(context),
+            #[cfg(feature = "testing")]
+            Sending::Test(future) => future.as_mut().poll(context),
         }
     }
 }
@@ -560,35 +669,16 @@ fn error_body<E: ProviderError>(raw: &[u8]) -> Option<E> {
     E::deserialize(&value).ok()
 }
 
-/// Why a body is not there.
-enum Unread {
-    /// Over the limit (in bytes); not read.
-    TooLarge(usize),
-    /// The connection broke while it was read.
-    Broken(reqwest::Error),
-}
-
-/// The body, read whole, or why not: over `limit` bytes it is refused as
-/// soon as that is known (by its announced length, or while it arrives),
-/// never read into memory past it. A body that arrives in one piece (most
-/// do) is kept as it is.
-async fn read_body(response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+/// The body, read whole and at most `limit` bytes of it (most bodies
+/// arrive in one piece, kept as they are). A longer announced length is
+/// refused before this, unread; a longer body is refused as soon as it
+/// passes the limit, never read into memory past it.
+fn read_body(
+    response: reqwest::Response,
+    limit: usize,
+) -> Collect<http_body_util::Limited<reqwest::Body>> {
     use http_body_util::BodyExt as _;
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(Unread::TooLarge(limit));
-    }
-    let body = reqwest::Body::from(response);
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) => match error.downcast::<reqwest::Error>() {
-            Ok(error) => Err(Unread::Broken(*error)),
-            // `Limited`'s own error, the only other one.
-            Err(_) => Err(Unread::TooLarge(limit)),
-        },
-    }
+    http_body_util::Limited::new(reqwest::Body::from(response), limit).collect()
 }
 
 /// `error: cause: root cause`, so a transport error says why.
