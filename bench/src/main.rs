@@ -84,6 +84,7 @@ fn main() {
                 .build(),
         ),
     ];
+    println!("{}\n", method_future_bytes());
     for (label, runtime) in runtimes {
         let runtime = runtime.expect("a tokio runtime");
         println!("{label}:");
@@ -247,6 +248,34 @@ fn profile(client: &str, side: &str, calls: &str, tasks: &str) {
         process_cpu().saturating_sub(cpu_before).as_secs_f64() * 1e6 / made
     );
     server.stop();
+}
+
+/// The bytes of one call's future, the generated method's alone (without
+/// the client a spawned call clones): what each in-flight call holds.
+fn method_future_bytes() -> String {
+    let base_url = "http://127.0.0.1:9";
+    let v2 = conversations_v2::Client::builder(twilio_account())
+        .base_url(base_url)
+        .build()
+        .expect("a v2 client");
+    let v2_patch = conversations_v2::types::ConversationPatch::new();
+    let v1 = conversations_v1::Client::builder(twilio_account())
+        .base_url(base_url)
+        .build()
+        .expect("a v1 client");
+    let v1_update = conversations_v1::types::UpdateUserConversationRequest::new();
+    let bird = bird::conversations::Client::builder(bird_access_key())
+        .base_url(base_url)
+        .build()
+        .expect("a Bird client");
+    let bird_update = bird::conversations::types::ConversationUpdate::new();
+    // Made, never polled: nothing is sent.
+    format!(
+        "one call's future, the generated method alone: twilio v2 {} bytes, twilio v1 {} bytes, bird {} bytes",
+        std::mem::size_of_val(&v2.patch_conversation_by_id("conv_1", &v2_patch)),
+        std::mem::size_of_val(&v1.update_user_conversation("US1", "CH1", &v1_update)),
+        std::mem::size_of_val(&bird.update_conversation(WORKSPACE, CONVERSATION, &bird_update)),
+    )
 }
 
 /// Requests per second of `TASKS` tasks calling at once, and the client

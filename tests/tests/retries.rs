@@ -49,9 +49,10 @@ fn patch() -> types::ConversationPatch {
 #[tokio::test]
 async fn rate_limit_then_unavailable_then_success_over_the_network() {
     let mut server = CaptureServer::start_sequence(vec![
-        // `0`: the server's wait, floored, with no second of real time
-        // (whole seconds are the paused-clock tests' below).
-        Reply::json(429, &rate_limited()).header("retry-after", "0"),
+        // A second, which `max_delay` caps at 30 ms: the server's value is
+        // taken, with no second of real time (whole seconds are the
+        // paused-clock tests' below).
+        Reply::json(429, &rate_limited()).header("retry-after", "1"),
         Reply::json(
             503,
             &json!({"code": 20503, "message": "Service Unavailable"}),
@@ -62,7 +63,11 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
     let (updated, events) = call_observed(
         Client::builder(twilio_account())
             .base_url(server.base_url())
-            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10))),
+            .retry_policy(
+                RetryPolicy::default()
+                    .base_delay(Duration::from_millis(10))
+                    .max_delay(Duration::from_millis(30)),
+            ),
     )
     .await;
     assert_eq!(
@@ -71,10 +76,11 @@ async fn rate_limit_then_unavailable_then_success_over_the_network() {
     );
 
     assert_eq!(events.len(), 2, "{events:?}");
-    // The first wait is the server's Retry-After, floored at the minimum.
+    // The first wait is the server's Retry-After, capped by `max_delay`
+    // (a backoff could not reach 30 ms: at most 10 ms here).
     assert_eq!(events[0].attempt, 1);
     assert_eq!(events[0].reason, RetryReason::Status(429));
-    assert_eq!(events[0].wait, interlocutor::MIN_RETRY_WAIT);
+    assert_eq!(events[0].wait, Duration::from_millis(30));
     assert!(events[0].from_retry_after);
     assert_eq!(events[0].operation, "patch_conversation_by_id");
     // The second is full-jitter backoff: at most base × 2 = 20 ms.

@@ -259,7 +259,6 @@ fn plan(root: &Path) -> Result<Plan, String> {
 mod tests {
     use super::*;
 
-    /// A scratch workspace holding a copy of the real specs.
     /// A workspace with Bird's spec alone: what these tests check needs
     /// one spec, and each `generate` then does a third of the work.
     fn scratch() -> tempfile::TempDir {

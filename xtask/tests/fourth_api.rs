@@ -96,6 +96,9 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     .unwrap();
     // A library: built, nothing to link.
     std::fs::write(stage.join("program/src/lib.rs"), PROGRAM).unwrap();
+    // The workspace's lock: the same versions as its own build, so that
+    // they are reused, and nothing resolved afresh from the registry.
+    std::fs::copy(root.join("Cargo.lock"), stage.join("program/Cargo.lock")).unwrap();
     let work = persist(stage, "fourth-api");
     succeeded(&common::build(
         &work.join("program"),

@@ -23,7 +23,7 @@
 //!
 //! The crates are built (`cargo build`) from scratch workspaces kept under
 //! `target/scratch` (see `common::persist`), in the workspace's own target
-//! directory (see `common::cargo`): they reuse the dependencies the
+//! directory (see `common::build`): they reuse the dependencies the
 //! workspace compiled with the same features, and a later run builds only
 //! what changed.
 

@@ -529,10 +529,22 @@ impl Context {
         let started = tokio::time::Instant::now();
         *attempt = 1;
         loop {
-            // Built in a statement of its own: the request is moved into
-            // reqwest's future, not also kept in this one.
-            let sending = self.send(http, self.request(outgoing)?);
-            let outcome = sending.await;
+            let request = self.request(outgoing)?;
+            // Each transport's future made before it is awaited: the
+            // request is moved into it, not also kept in this one.
+            let outcome = match &self.transport {
+                Transport::Http => {
+                    let sending = http.execute(request);
+                    sending.await
+                }
+                #[cfg(feature = "testing")]
+                Transport::Test(transport) => {
+                    // Boxed, so that tests add nothing to a call's future.
+                    let transport = transport.clone();
+                    let answering = Box::pin(async move { Ok(transport.respond(&request).await) });
+                    answering.await
+                }
+            };
             // Decided (and the response being retried dropped, so its
             // connection goes back to the pool) before the wait: nothing
             // of it is kept across the sleep.
@@ -600,61 +612,12 @@ impl Context {
         }
         Next::Retry(wait)
     }
-
-    /// The request on its transport. (Not an `async fn`, which would keep
-    /// the request in the future beside reqwest's own copy of it.)
-    fn send(
-        &self,
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<> {
-        match &self.transport {
-            Transport::Http => Sending::Http(http.execute(request)),
-            #[cfg(feature = "testing")]
-            Transport::Test(transport) => {
-                let transport = transport.clone();
-                Sending::Test(Box::pin(
-                    async move { Ok(transport.respond(&request).await) },
-                ))
-            }
-        }
-    }
 }
 
 /// What [`Context::retry_wait`] decided.
 enum Next {
     Done(Result<reqwest::Response, Error>),
     Retry(std::time::Duration),
-}
-
-/// A request on its way: reqwest's own future (`H`), or (in tests) the
-/// test transport's, boxed so that it adds nothing to a call's future.
-enum Sending<H> {
-    Http(H),
-    #[cfg(feature = "testing")]
-    Test(
-        std::pin::Pin<
-            Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static>,
-        >,
-    ),
-}
-
-impl<H> Future for Sending<H>
-where
-    H: Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
-{
-    type Output = reqwest::Result<reqwest::Response>;
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        context: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        match self.get_mut() {
-            Sending::Http(pending) => std::pin::Pin::new(pending).poll(context),
-            #[cfg(feature = "testing")]
-            Sending::Test(future) => future.as_mut().poll(context),
-        }
-    }
 }
 
 /// The API's error body, if `raw` is one: an object carrying at least one

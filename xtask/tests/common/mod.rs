@@ -118,9 +118,11 @@ fn mirror(from: &Path, to: &Path) {
     }
 }
 
-/// The workspace's own target directory: where the running test binary
-/// was built (`<target>/debug/deps/xtask-…`), wherever `CARGO_TARGET_DIR`
-/// or a config put it.
+/// The workspace's own target directory: where the xtask binary these
+/// tests run was built (`<target>/<profile>/xtask`), wherever
+/// `CARGO_TARGET_DIR` or a config put it. (Scratch builds use the dev
+/// profile: after `cargo test --release` they build its dependencies once
+/// in `<target>/debug`.)
 fn target_dir() -> PathBuf {
     let exe = Path::new(env!("CARGO_BIN_EXE_xtask"));
     exe.parent()
@@ -164,12 +166,17 @@ pub fn workspace_profiles() -> String {
 /// compile only their own crates and what they need with other features
 /// (a user's `tokio` line, a build without TLS).
 ///
-/// The scratch crates have the workspace's crate names, and cargo tells
+/// The copied crates have the workspace's crate names, and cargo tells
 /// two builds of a path crate apart by its path relative to the root of
-/// the workspace that builds it: so the crate that is built (a user's) is
-/// the root of its own workspace, beside the copied crates in `copied`,
-/// never among them, and their relative paths (`../grown/crates/…`) are no
-/// crate's in the workspace.
+/// the workspace that builds it (its absolute path when it lies outside
+/// that root): so the crates that are built (a user's) are a workspace of
+/// their own beside the copies in `copied`, never among them, and the
+/// copies, outside its root, can never take the place of the workspace's
+/// own `crates/…` in the shared directory.
+///
+/// `RUSTFLAGS` is passed on as it is, since dependencies built with other
+/// flags would not be reused: with `-D warnings` a warning in a copy or
+/// in a README example fails these tests too.
 ///
 /// Only the generated clients keep incremental state: a spec edit changes
 /// them and nothing else, and the state of every copy of the runtime and
