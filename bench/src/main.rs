@@ -398,10 +398,9 @@ fn segment(value: &str) -> String {
 
 /// reqwest as the generated clients build it: same timeouts, no redirects.
 fn hand_http() -> reqwest::Client {
-    // The provider the clients install (ring), which a process that only
-    // runs the hand-written side (`profile … hand`) must install itself.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    // With the provider the clients install (ring), which a process that
+    // only runs the hand-written side (`profile … hand`) must install itself.
+    interlocutor_tests::own_http_client()
         .connect_timeout(interlocutor::DEFAULT_CONNECT_TIMEOUT)
         .timeout(interlocutor::DEFAULT_REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())

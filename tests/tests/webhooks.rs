@@ -868,8 +868,7 @@ async fn the_readme_handler_serves_signed_and_refuses_unsigned_requests() {
             .unwrap();
     });
     let endpoint = format!("http://{address}/bird/events");
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = interlocutor::http::reqwest::Client::new();
+    let http = interlocutor_tests::own_http_client().build().unwrap();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
