@@ -1,13 +1,15 @@
 //! The facade's wiring, generated from every spec: adding an API is one
 //! spec file and `cargo xtask generate`.
 //!
-//! Two files of `crates/interlocutor` are written here, never by hand:
+//! Five files of `crates/interlocutor` are written here, never by hand:
 //! `Cargo.toml` (from the hand-written `Cargo.template.toml`, plus one
-//! feature and one optional dependency per API) and `src/apis.rs` (one
+//! feature and one optional dependency per API), `src/apis.rs` (one
 //! module per provider re-exporting its clients beside the provider's
-//! hand-written helpers in `src/providers/<provider>.rs`, if any) and
-//! `src/providers/mod.rs` (one module per helpers file there). All are
-//! covered by `--check`. (Each API's error body is wired into the one
+//! hand-written helpers in `src/providers/<provider>.rs`, if any),
+//! `src/apis.md` (the table of APIs the crate docs show),
+//! `src/examples.md` (each operation's example, where it has one,
+//! compiled as the facade's doc tests) and `src/providers/mod.rs` (one
+//! module per helpers file there). All are covered by `--check`. (Each API's error body is wired into the one
 //! error in its own crate: see `client::error_impls`.)
 
 use std::collections::BTreeMap;

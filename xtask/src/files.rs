@@ -3,22 +3,28 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::codegen::Destination;
+
 /// The largest spec read: Twilio's biggest published description is under
 /// 1 MiB; anything near this is a mistake (or `/dev/zero`).
 pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The spec files, sorted, so output never depends on directory order:
-/// every `*.yaml` or `*.yml` (in any case) that is a regular file inside
-/// the workspace, under the size limit. Anything else named like a spec (a
-/// FIFO, a directory, a link out of the workspace, a huge file) is refused
-/// by name, never read.
-pub fn find_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir)
+/// The spec files of `destination` under `root`, sorted, so output never
+/// depends on directory order: every `*.yaml` or `*.yml` (in any case)
+/// that is a regular file inside the workspace, under the size limit.
+/// Anything else named like a spec (a FIFO, a directory, a link out of the
+/// workspace, a huge file) is refused by name, never read. A folder that
+/// is not there holds none.
+pub fn find_specs(root: &Path, destination: Destination) -> Result<Vec<PathBuf>, String> {
+    let dir = root.join(destination.specs());
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(&dir)
         .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
-    let workspace = dir
-        .parent()
-        .and_then(|root| root.canonicalize().ok())
-        .ok_or_else(|| format!("cannot resolve the workspace of {}", dir.display()))?;
+    let workspace = root
+        .canonicalize()
+        .map_err(|error| format!("cannot resolve the workspace {}: {error}", root.display()))?;
     let mut specs = Vec::new();
     let mut refused = Vec::new();
     for entry in entries {
@@ -33,7 +39,8 @@ pub fn find_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
             continue;
         }
         let shown = format!(
-            "specs/{}",
+            "{}/{}",
+            destination.specs(),
             path.file_name().unwrap_or_default().to_string_lossy()
         );
         match readable(&path, &workspace) {

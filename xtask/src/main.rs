@@ -180,50 +180,27 @@ struct Plan {
 }
 
 fn plan(root: &Path) -> Result<Plan, String> {
-    let specs = files::find_specs(&root.join("specs"))?;
-    if specs.is_empty() {
+    let mut specs = Vec::new();
+    for destination in Destination::ALL {
+        let found = files::find_specs(root, destination)?;
+        specs.extend(found.into_iter().map(|path| (destination, path)));
+    }
+    let count = |wanted: Destination| specs.iter().filter(|(d, _)| *d == wanted).count();
+    let (clients, fixtures) = (count(Destination::Client), count(Destination::Fixture));
+    if clients == 0 {
         return Err("no specs/*.yaml found: nothing to generate".to_owned());
     }
-    output::check_targets(root, &specs, Destination::Client)?;
-    // The tests' fixture specs, where the workspace has them.
-    let fixture_dir = root.join(Destination::Fixture.specs());
-    let fixtures = if fixture_dir.is_dir() {
-        files::find_specs(&fixture_dir)?
-    } else {
-        Vec::new()
-    };
-    output::check_targets(root, &fixtures, Destination::Fixture)?;
-    let stems = |paths: &[PathBuf]| -> std::collections::BTreeSet<_> {
-        paths
-            .iter()
-            .map(|path| path.file_stem().map(|s| s.to_owned()))
-            .collect()
-    };
-    if let Some(Some(stem)) = stems(&specs).intersection(&stems(&fixtures)).next() {
-        return Err(format!(
-            "{}/{} and {}/ share a name, so both would be the package `{}{}`; rename the fixture",
-            Destination::Fixture.specs(),
-            stem.to_string_lossy(),
-            Destination::Client.specs(),
-            codegen::CRATE_PREFIX,
-            stem.to_string_lossy(),
-        ));
-    }
+    output::check_targets(root, &specs)?;
     let mut files = Vec::new();
     let mut apis = Vec::new();
     let mut errors = Vec::new();
-    for (paths, destination) in [
-        (&specs, Destination::Client),
-        (&fixtures, Destination::Fixture),
-    ] {
-        for spec_path in paths {
-            match codegen::generate_crate(root, spec_path, destination) {
-                Ok((crate_files, api)) => {
-                    files.extend(crate_files);
-                    apis.extend(api);
-                }
-                Err(error) => errors.push(error),
+    for (destination, spec_path) in &specs {
+        match codegen::generate_crate(root, spec_path, *destination) {
+            Ok((crate_files, api)) => {
+                files.extend(crate_files);
+                apis.extend(api);
             }
+            Err(error) => errors.push(error),
         }
     }
     if !errors.is_empty() {
@@ -241,17 +218,11 @@ fn plan(root: &Path) -> Result<Plan, String> {
             contents: cli::file(&parts)?,
         });
     }
-    let mut orphans = output::orphaned_crates(root, &specs, Destination::Client)?;
-    orphans.extend(output::orphaned_crates(
-        root,
-        &fixtures,
-        Destination::Fixture,
-    )?);
     Ok(Plan {
-        specs: specs.len(),
-        fixtures: fixtures.len(),
+        specs: clients,
+        fixtures,
+        orphans: output::orphaned_crates(root, &specs),
         files,
-        orphans,
     })
 }
 
@@ -321,7 +292,22 @@ mod tests {
             panic!("the fixture was accepted");
         };
         assert!(
-            error.contains("share a name") && error.contains("`interlocutor-bird-conversations`"),
+            error.contains(
+                "specs/bird-conversations.yaml and tests/fixture-specs/bird-conversations.yaml \
+                 share a name, so both would be the package `interlocutor-bird-conversations`"
+            ),
+            "{error}"
+        );
+        assert!(error.ends_with("nothing was written."), "{error}");
+
+        // A fixture refused unread is named where it is.
+        std::fs::remove_file(fixtures.join("bird-conversations.yaml")).unwrap();
+        std::fs::create_dir(fixtures.join("folder.yaml")).unwrap();
+        let Err(error) = plan(root.path()) else {
+            panic!("the folder was read as a spec");
+        };
+        assert!(
+            error.starts_with("tests/fixture-specs/folder.yaml: is not a regular file"),
             "{error}"
         );
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::codegen::GeneratedFile;
+use crate::codegen::{Destination, GeneratedFile};
 
 /// The `generated-from` spec a crate's manifest names, if the generator
 /// wrote it: what tells a generated crate from a hand-written one.
@@ -26,29 +26,31 @@ fn package_name(manifest: &str) -> Option<&str> {
 }
 
 /// Refuses, before anything is written, specs that would write where they
-/// must not: two specs for one crate (`foo.yaml` and `foo.yml`), a spec
-/// whose crate directory holds a crate the generator did not write
-/// (`specs/interlocutor-runtime.yaml`), or whose package name is taken by
-/// one (`specs/runtime.yaml` would be `interlocutor-runtime`).
-pub fn check_targets(
-    root: &Path,
-    specs: &[PathBuf],
-    destination: crate::codegen::Destination,
-) -> Result<(), String> {
-    let (spec_dir, crate_dir) = (destination.specs(), destination.crates());
+/// must not: two specs for one package (`foo.yaml` and `foo.yml`, or a
+/// fixture named like a spec), a spec whose crate directory holds a crate
+/// the generator did not write (`specs/interlocutor-runtime.yaml`), or
+/// whose package name is taken by one (`specs/runtime.yaml` would be
+/// `interlocutor-runtime`).
+pub fn check_targets(root: &Path, specs: &[(Destination, PathBuf)]) -> Result<(), String> {
     let mut problems = Vec::new();
-    let mut by_crate: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for spec in specs {
+    // Each package with the specs that would generate it: (shown, where, stem).
+    type Source = (String, Destination, String);
+    let mut by_package: std::collections::BTreeMap<String, Vec<Source>> = Default::default();
+    for (destination, spec) in specs {
         let stem = spec
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
         let shown = format!(
-            "{spec_dir}/{}",
+            "{}/{}",
+            destination.specs(),
             spec.file_name().unwrap_or_default().to_string_lossy()
         );
-        by_crate.entry(stem).or_default().push(shown);
+        by_package
+            .entry(format!("{}{stem}", crate::codegen::CRATE_PREFIX))
+            .or_default()
+            .push((shown, *destination, stem));
     }
     let mut hand_written: std::collections::BTreeMap<String, String> = Default::default();
     for member in ["tests", "bench", "xtask"] {
@@ -71,13 +73,22 @@ pub fn check_targets(
             }
         }
     }
-    for (stem, sources) in &by_crate {
-        let first = &sources[0];
+    for (package, sources) in &by_package {
+        let (first, destination, stem) = &sources[0];
+        let crate_dir = destination.crates();
         if sources.len() > 1 {
-            problems.push(format!(
-                "{} would all generate {crate_dir}/{stem}; keep one",
-                sources.join(" and ")
-            ));
+            let shown: Vec<&str> = sources.iter().map(|(shown, ..)| shown.as_str()).collect();
+            problems.push(if sources.iter().all(|(_, other, _)| other == destination) {
+                format!(
+                    "{} would all generate {crate_dir}/{stem}; keep one",
+                    shown.join(" and ")
+                )
+            } else {
+                format!(
+                    "{} share a name, so both would be the package `{package}`; rename the fixture",
+                    shown.join(" and ")
+                )
+            });
             continue;
         }
         let dir = root.join(crate_dir).join(stem);
@@ -91,8 +102,7 @@ pub fn check_targets(
                 continue;
             }
         }
-        let package = format!("{}{stem}", crate::codegen::CRATE_PREFIX);
-        if let Some(owner) = hand_written.get(&package) {
+        if let Some(owner) = hand_written.get(package) {
             problems.push(format!(
                 "{first}: would generate the package `{package}`, the name of the hand-written \
                  {owner}; rename the spec"
@@ -117,36 +127,32 @@ pub fn nothing_written_unless_none(problems: &[String]) -> Result<(), String> {
 
 /// Generated crates whose spec is gone: their `Cargo.toml` says they were
 /// generated from a spec file that no longer exists.
-pub fn orphaned_crates(
-    root: &Path,
-    specs: &[PathBuf],
-    destination: crate::codegen::Destination,
-) -> Result<Vec<PathBuf>, String> {
-    let crates_dir = root.join(destination.crates());
-    let Ok(entries) = std::fs::read_dir(&crates_dir) else {
-        return Ok(Vec::new());
-    };
+pub fn orphaned_crates(root: &Path, specs: &[(Destination, PathBuf)]) -> Vec<PathBuf> {
     let mut orphans = Vec::new();
-    for entry in entries.flatten() {
-        let manifest = entry.path().join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
+    for destination in Destination::ALL {
+        let Ok(entries) = std::fs::read_dir(root.join(destination.crates())) else {
             continue;
         };
-        let Some(source) = generated_from(&text) else {
-            continue;
-        };
-        if !specs.iter().any(|spec| spec == &root.join(source)) {
-            orphans.push(
-                entry
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(&entry.path())
-                    .to_path_buf(),
-            );
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else {
+                continue;
+            };
+            let Some(source) = generated_from(&text) else {
+                continue;
+            };
+            if !specs.iter().any(|(_, spec)| spec == &root.join(source)) {
+                orphans.push(
+                    entry
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(&entry.path())
+                        .to_path_buf(),
+                );
+            }
         }
     }
     orphans.sort();
-    Ok(orphans)
+    orphans
 }
 
 /// Writes every file whose contents changed and removes orphaned crates.
