@@ -65,7 +65,7 @@ impl From<&RecordedRequest> for RequestSnapshot {
 }
 
 /// The version in the library's `User-Agent`.
-pub fn interlocutor_version() -> &'static str {
+fn interlocutor_version() -> &'static str {
     // Every crate of the workspace shares one version.
     env!("CARGO_PKG_VERSION")
 }
@@ -74,7 +74,7 @@ pub fn interlocutor_version() -> &'static str {
 /// method, raw path, body bytes and headers. The server also sees what
 /// hyper adds at send time (`host`, `content-length`); the length is checked
 /// against the body.
-pub fn assert_same_on_the_wire(recorded: &RecordedRequest, received: &Captured) {
+fn assert_same_on_the_wire(recorded: &RecordedRequest, received: &Captured) {
     assert_eq!(recorded.method, received.method, "method");
     let target = match &recorded.query {
         Some(query) => format!("{}?{query}", recorded.path),

@@ -7,7 +7,7 @@ use interlocutor::bird::{self};
 use interlocutor::serde_json::json;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{self, conversations_v1, conversations_v2};
-use interlocutor::{BuildError, ClientBuilder, Error, ErrorKind, RetryPolicy};
+use interlocutor::{BuildError, ClientBuilder, Error, ErrorKind};
 use interlocutor_tests::*;
 
 #[test]
@@ -212,15 +212,7 @@ fn a_base_url_without_a_scheme_does_not_echo_its_secret() {
 
 #[tokio::test]
 async fn a_transport_error_never_shows_the_url() {
-    // A port nothing listens on: the connection is refused.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "t").unwrap())
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .unwrap();
+    let client: conversations_v2::Client = networked(&refused_base_url());
     let error = client
         .patch_conversation_by_id("conv_private_id_42", types::ConversationPatch::new())
         .await

@@ -10,8 +10,9 @@ use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2::{self, types};
 use interlocutor::{Credentials, Error, ErrorCode, ErrorKind, Response, RetryPolicy, bird, twilio};
 
-const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
+use interlocutor_tests::{
+    ACCOUNT_SID, BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE,
+};
 
 fn v2(transport: &TestTransport) -> interlocutor::Result<conversations_v2::Client> {
     let client = conversations_v2::Client::builder(twilio::account(ACCOUNT_SID, "token")?)

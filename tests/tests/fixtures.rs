@@ -1,7 +1,6 @@
 //! The fixture specs of `tests/fixture-specs/`, generated into
 //! `tests/fixtures/` by `cargo xtask generate`: constructs the real specs do
-//! not use, called through the in-process `TestTransport`. Each test writes
-//! what it saw as text, pinned as a snapshot.
+//! not use, called through the in-process `TestTransport`.
 
 use std::fmt::Write as _;
 
@@ -13,7 +12,7 @@ use interlocutor::{Credentials, ErrorCode, ErrorKind};
 /// seeds: an array in a form body goes out as repeated keys
 /// (`Configuration.Filters=a&Configuration.Filters=b`, as Twilio's own
 /// libraries send it), and `format: uri-map` reads as a map of names to
-/// URIs. A path parameter's pattern is checked before sending.
+/// URIs. A path parameter's length and pattern are checked before sending.
 #[tokio::test]
 async fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
     use interlocutor_fixture_form_arrays::{Client, types};
@@ -55,16 +54,20 @@ async fn form_arrays_go_out_as_repeated_keys_and_uri_maps_read_as_maps() {
     }
     writeln!(out, "links: {:?}", webhook.links).unwrap();
 
-    let refused = client
-        .create_conversation_scoped_webhook(
-            "CHnot-a-sid",
-            types::CreateConversationScopedWebhookRequest::new(
-                types::CreateConversationScopedWebhookRequestTarget::Webhook,
-            ),
-        )
-        .await
-        .unwrap_err();
-    writeln!(out, "refused: {refused}").unwrap();
+    // Too short, then the right length but not the pattern.
+    let not_hex = format!("CH{}", "z".repeat(32));
+    for sid in ["CHnot-a-sid", not_hex.as_str()] {
+        let refused = client
+            .create_conversation_scoped_webhook(
+                sid,
+                types::CreateConversationScopedWebhookRequest::new(
+                    types::CreateConversationScopedWebhookRequestTarget::Webhook,
+                ),
+            )
+            .await
+            .unwrap_err();
+        writeln!(out, "refused: {refused}").unwrap();
+    }
     writeln!(out, "requests sent: {}", transport.requests().len()).unwrap();
     insta::assert_snapshot!(out);
 }

@@ -9,10 +9,10 @@ use interlocutor::twilio::conversations_v2::types::{
     ConversationConfigurationPatch, ConversationPatch, StatusCallbackConfig,
 };
 use interlocutor::twilio::{conversations_v1, conversations_v2};
+use interlocutor::uuid::Uuid;
 use interlocutor::{ErrorKind, RetryPolicy, bird};
 use interlocutor_tests::decoded_segments;
 use proptest::prelude::*;
-use uuid::Uuid;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
