@@ -9,7 +9,7 @@
 //!
 //! The program turns off the default features, so it is also the build
 //! without a TLS backend: a client and its build error compile (what such
-//! a build refuses is the runtime's unit test of `needs_tls`).
+//! a build refuses is the runtime's unit test of `tls_available`).
 
 use crate::common;
 

@@ -183,11 +183,12 @@ impl<C: ApiClient> ClientBuilder<C> {
         let base_url = normalize_base_url(base_url, self.allow_insecure_http)?;
         // Without a TLS backend every https request would fail, and be
         // retried as a transport error: say so once, here, by name.
-        if !cfg!(any(feature = "rustls", feature = "native-tls"))
-            && needs_tls(&base_url, self.http.is_some(), self.is_test_transport())
-        {
-            return Err(BuildError::HttpClient(NO_TLS_BACKEND.to_owned()));
-        }
+        tls_available(
+            cfg!(any(feature = "rustls", feature = "native-tls")),
+            &base_url,
+            self.http.is_some(),
+            self.is_test_transport(),
+        )?;
         if !C::PATH_PREFIX.is_empty()
             && base_url
                 .rsplit('/')
@@ -212,8 +213,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         let user_agent =
             HeaderValue::try_from(user_agent).map_err(|_| BuildError::InvalidAppName)?;
 
-        #[cfg(feature = "testing")]
-        if self.http.is_some() && matches!(self.transport, Transport::Test(_)) {
+        if self.http.is_some() && self.is_test_transport() {
             // Its default headers would be on the wire but not in the
             // record, and a TestTransport never uses it anyway.
             return Err(BuildError::HttpClient(
@@ -278,11 +278,20 @@ const NO_TLS_BACKEND: &str = "this build has no TLS backend, so it cannot call a
                               enable the `rustls` or `native-tls` feature of `interlocutor` (one \
                               is on by default)";
 
-/// Whether a client needs a TLS backend of its own: an https base URL, on
-/// the HTTP client it builds (not one the caller gave, nor a test
-/// transport).
-fn needs_tls(base_url: &str, own_http_client: bool, test_transport: bool) -> bool {
-    base_url.starts_with("https://") && !own_http_client && !test_transport
+/// Refuses a client that needs a TLS backend this build has not got
+/// (`has_tls`, the features): an https base URL, on the HTTP client it
+/// builds (not one the caller gave, nor a test transport).
+fn tls_available(
+    has_tls: bool,
+    base_url: &str,
+    own_http_client: bool,
+    test_transport: bool,
+) -> Result<(), BuildError> {
+    if has_tls || !base_url.starts_with("https://") || own_http_client || test_transport {
+        Ok(())
+    } else {
+        Err(BuildError::HttpClient(NO_TLS_BACKEND.to_owned()))
+    }
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
@@ -494,15 +503,25 @@ mod tests {
         );
     }
 
-    /// What a build without `rustls` or `native-tls` refuses, by
-    /// `NO_TLS_BACKEND` (that such a build compiles is the xtask's
-    /// fourth-API test): an https base URL on the client's own HTTP client, and
-    /// nothing else.
+    /// What a build without `rustls` or `native-tls` refuses (that such a
+    /// build compiles is the xtask's fourth-API test): an https base URL on
+    /// the client's own HTTP client, and nothing else, as a configuration
+    /// error naming both features.
     #[test]
-    fn only_https_on_the_clients_own_http_client_needs_tls() {
-        assert!(needs_tls("https://api.example.com", false, false));
-        assert!(!needs_tls("http://127.0.0.1:8080", false, false));
-        assert!(!needs_tls("https://api.example.com", true, false));
-        assert!(!needs_tls("https://api.example.com", false, true));
+    fn without_tls_only_https_on_the_clients_own_http_client_is_refused() {
+        let refused = tls_available(false, "https://api.example.com", false, false).unwrap_err();
+        let error = crate::Error::from(refused);
+        assert_eq!(error.kind(), crate::ErrorKind::Configuration);
+        let message = error.to_string();
+        assert!(
+            message.contains("no TLS backend")
+                && message.contains("`rustls`")
+                && message.contains("`native-tls`"),
+            "{message}"
+        );
+        assert!(tls_available(false, "http://127.0.0.1:8080", false, false).is_ok());
+        assert!(tls_available(false, "https://api.example.com", true, false).is_ok());
+        assert!(tls_available(false, "https://api.example.com", false, true).is_ok());
+        assert!(tls_available(true, "https://api.example.com", false, false).is_ok());
     }
 }

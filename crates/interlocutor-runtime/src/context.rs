@@ -425,31 +425,24 @@ impl Context {
             let headers = std::mem::take(response.headers_mut());
             let url = response.url().clone();
             // Over the limit by its announced length: refused unread.
-            if response
+            let collect = response
                 .content_length()
-                .is_some_and(|length| length > self.max_response_bytes as u64)
-            {
-                let received = Received {
-                    provider: self.provider,
-                    status: status.as_u16(),
-                    headers: &headers,
-                    url: &url,
-                };
-                return Err(Error::too_large(received, self.max_response_bytes));
-            }
-            (
-                status,
-                headers,
-                url,
-                read_body(response, self.max_response_bytes),
-            )
+                .is_none_or(|length| length <= self.max_response_bytes as u64)
+                .then(|| read_body(response, self.max_response_bytes));
+            (status, headers, url, collect)
         };
-        let raw = collect.await;
+        let raw = match collect {
+            Some(collect) => Some(collect.await),
+            None => None,
+        };
         let received = Received {
             provider: self.provider,
             status: status.as_u16(),
             headers: &headers,
             url: &url,
+        };
+        let Some(raw) = raw else {
+            return Err(Error::too_large(received, self.max_response_bytes));
         };
         let raw = match raw {
             Ok(collected) => collected.to_bytes(),
@@ -540,7 +533,6 @@ impl Context {
                 #[cfg(feature = "testing")]
                 Transport::Test(transport) => {
                     // Boxed, so that tests add nothing to a call's future.
-                    let transport = transport.clone();
                     let answering = Box::pin(async move { Ok(transport.respond(&request).await) });
                     answering.await
                 }
@@ -633,9 +625,9 @@ fn error_body<E: ProviderError>(raw: &[u8]) -> Option<E> {
 }
 
 /// The body, read whole and at most `limit` bytes of it (most bodies
-/// arrive in one piece, kept as they are). A longer announced length is
-/// refused before this, unread; a longer body is refused as soon as it
-/// passes the limit, never read into memory past it.
+/// arrive in one piece, kept as they are): a longer body is refused as
+/// soon as it passes the limit, never read into memory past it. (The
+/// caller refuses a longer announced length unread.)
 fn read_body(
     response: reqwest::Response,
     limit: usize,

@@ -36,7 +36,8 @@ pub struct TestTransport {
 struct State {
     script: VecDeque<ScriptedResponse>,
     recorded: Vec<RecordedRequest>,
-    /// A typed mock's expectations, asked before the script.
+    /// A typed mock's expectations: when set, they answer every request
+    /// in place of the script (a response pushed then is never used).
     answer: Option<Answer>,
 }
 
@@ -46,7 +47,9 @@ impl TestTransport {
         Self::default()
     }
 
-    /// Queues the response to the next unanswered request.
+    /// Queues the response to the next unanswered request. (On a typed
+    /// mock's transport the mock answers instead, and what is pushed there
+    /// is never used.)
     pub fn push(&self, response: ScriptedResponse) -> &Self {
         self.state().script.push_back(response);
         self
@@ -73,8 +76,9 @@ impl TestTransport {
         self.state().script.len()
     }
 
-    /// Records `request` and answers with the next scripted response, or
-    /// with a `501` explaining that the script ran out.
+    /// Records `request` and answers: with the mock's answer when a typed
+    /// mock owns this transport, else with the next scripted response, or
+    /// a `501` explaining that the script ran out.
     pub(crate) async fn respond(&self, request: &reqwest::Request) -> reqwest::Response {
         let recorded = RecordedRequest::from_request(request);
         let response = {
