@@ -17,15 +17,14 @@ use std::time::{Duration, Instant};
 use interlocutor::bird;
 use interlocutor::twilio::{conversations_v1, conversations_v2};
 use interlocutor_tests::{
-    ACCESS_KEY, ACCOUNT_SID, AUTH_TOKEN, BIRD, CaptureServer, Endpoint, TWILIO_V1, TWILIO_V2,
-    basic_authorization, bird_access_key, twilio_account,
+    ACCESS_KEY, ACCOUNT_SID, AUTH_TOKEN, BIRD, BIRD_CONVERSATION as CONVERSATION,
+    BIRD_WORKSPACE as WORKSPACE, CaptureServer, Endpoint, TWILIO_V1, TWILIO_V2,
+    basic_authorization, builder,
 };
 use serde::Serialize;
 
 mod plain;
 mod server;
-
-use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 /// Sequential calls per side, after warming up.
 const SEQUENTIAL: usize = 4_000;
@@ -169,11 +168,17 @@ async fn measure(name: &'static str, ours_side: Side, hand_side: Side) -> Report
     let mut cpu = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..RUNS {
         let (ours, hand) = if run % 2 == 0 {
-            let ours = concurrent(Arc::clone(&ours_side)).await;
-            (ours, concurrent(Arc::clone(&hand_side)).await)
+            let ours = concurrent(Arc::clone(&ours_side), TASKS, CALLS_PER_TASK).await;
+            (
+                ours,
+                concurrent(Arc::clone(&hand_side), TASKS, CALLS_PER_TASK).await,
+            )
         } else {
-            let hand = concurrent(Arc::clone(&hand_side)).await;
-            (concurrent(Arc::clone(&ours_side)).await, hand)
+            let hand = concurrent(Arc::clone(&hand_side), TASKS, CALLS_PER_TASK).await;
+            (
+                concurrent(Arc::clone(&ours_side), TASKS, CALLS_PER_TASK).await,
+                hand,
+            )
         };
         for (figures, ours, hand) in [
             (&mut throughput, ours.0, hand.0),
@@ -224,28 +229,12 @@ fn profile(client: &str, side: &str, calls: &str, tasks: &str) {
     } else {
         (target.hand)(&server.base_url)
     };
-    let started = Instant::now();
-    let cpu_before = process_cpu();
-    runtime.block_on(async {
-        let running: Vec<_> = (0..tasks)
-            .map(|_| {
-                let call = Arc::clone(&call);
-                tokio::spawn(async move {
-                    for _ in 0..calls / tasks {
-                        call().await;
-                    }
-                })
-            })
-            .collect();
-        for task in running {
-            task.await.expect("a profiled task");
-        }
-    });
-    let made = (calls / tasks * tasks) as f64;
+    let per_task = calls / tasks;
+    let (requests_per_second, cpu_per_request) =
+        runtime.block_on(concurrent(call, tasks, per_task));
     eprintln!(
-        "{made} calls: {:.0} req/s, {:.1} µs CPU per request",
-        made / started.elapsed().as_secs_f64(),
-        process_cpu().saturating_sub(cpu_before).as_secs_f64() * 1e6 / made
+        "{} calls: {requests_per_second:.0} req/s, {cpu_per_request:.1} µs CPU per request",
+        per_task * tasks
     );
     server.stop();
 }
@@ -254,17 +243,17 @@ fn profile(client: &str, side: &str, calls: &str, tasks: &str) {
 /// the client a spawned call clones): what each in-flight call holds.
 fn method_future_bytes() -> String {
     let base_url = "http://127.0.0.1:9";
-    let v2 = conversations_v2::Client::builder(twilio_account())
+    let v2 = builder::<conversations_v2::Client>()
         .base_url(base_url)
         .build()
         .expect("a v2 client");
     let v2_patch = conversations_v2::types::ConversationPatch::new();
-    let v1 = conversations_v1::Client::builder(twilio_account())
+    let v1 = builder::<conversations_v1::Client>()
         .base_url(base_url)
         .build()
         .expect("a v1 client");
     let v1_update = conversations_v1::types::UpdateUserConversationRequest::new();
-    let bird = bird::conversations::Client::builder(bird_access_key())
+    let bird = builder::<bird::conversations::Client>()
         .base_url(base_url)
         .build()
         .expect("a Bird client");
@@ -278,27 +267,27 @@ fn method_future_bytes() -> String {
     )
 }
 
-/// Requests per second of `TASKS` tasks calling at once, and the client
-/// process's CPU time per request.
-async fn concurrent(call: Side) -> (f64, f64) {
+/// Requests per second of `tasks` tasks making `calls_per_task` calls
+/// each at once, and the client process's CPU time per request.
+async fn concurrent(call: Side, tasks: usize, calls_per_task: usize) -> (f64, f64) {
     let cpu_before = process_cpu();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..TASKS)
+    let running: Vec<_> = (0..tasks)
         .map(|_| {
             let call = Arc::clone(&call);
             tokio::spawn(async move {
-                for _ in 0..CALLS_PER_TASK {
+                for _ in 0..calls_per_task {
                     call().await;
                 }
             })
         })
         .collect();
-    for task in tasks {
+    for task in running {
         task.await.expect("a benchmark task");
     }
     let elapsed = started.elapsed();
     let cpu = process_cpu().saturating_sub(cpu_before);
-    let requests = (TASKS * CALLS_PER_TASK) as f64;
+    let requests = (tasks * calls_per_task) as f64;
     (
         requests / elapsed.as_secs_f64(),
         cpu.as_secs_f64() * 1e6 / requests,
@@ -447,7 +436,7 @@ impl Target {
 
     fn v2() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = conversations_v2::Client::builder(twilio_account())
+            let client = builder::<conversations_v2::Client>()
                 .base_url(base_url)
                 .build()
                 .expect("a v2 client");
@@ -515,7 +504,7 @@ impl Target {
 
     fn v1() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = conversations_v1::Client::builder(twilio_account())
+            let client = builder::<conversations_v1::Client>()
                 .base_url(base_url)
                 .build()
                 .expect("a v1 client");
@@ -584,7 +573,7 @@ impl Target {
 
     fn bird() -> Self {
         let ours: SideFactory = Box::new(|base_url: &str| {
-            let client = bird::conversations::Client::builder(bird_access_key())
+            let client = builder::<bird::conversations::Client>()
                 .base_url(base_url)
                 .build()
                 .expect("a Bird client");

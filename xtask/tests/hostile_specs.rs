@@ -9,22 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{tree, xtask_outcome as xtask};
-
-/// Runs `generate` expecting a refusal that leaves `crates/` untouched;
-/// returns the error output.
-fn refused(root: &Path) -> String {
-    let before = tree(root);
-    let (code, stdout, stderr) = xtask(root, &["generate"]);
-    assert_eq!(code, 1, "stdout: {stdout}\nstderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.trim_end().ends_with("nothing was written."),
-        "{stderr}"
-    );
-    assert_eq!(before, tree(root), "a refused spec must not touch any file");
-    stderr
-}
+use common::{refused, xtask_outcome as xtask};
 
 fn v2_spec(root: &Path) -> String {
     std::fs::read_to_string(root.join("specs/twilio-conversations-v2.yaml")).unwrap()

@@ -7,30 +7,19 @@ use crate::common;
 use common::{tree, xtask_outcome as xtask};
 
 /// Edits `specs/twilio-conversations-v2.yaml`, runs `generate`, and returns
-/// its error output after checking that it failed and changed nothing.
-fn refused(edit: impl Fn(&str) -> String) -> String {
+/// its error output after checking that it failed, changed nothing and
+/// named the spec first.
+fn refused_edit(edit: impl Fn(&str) -> String) -> String {
     let scratch = common::generated_scratch();
     let spec = scratch.path().join("specs/twilio-conversations-v2.yaml");
     let original = std::fs::read_to_string(&spec).unwrap();
     let edited = edit(&original);
     assert_ne!(original, edited, "the edit changed nothing");
     std::fs::write(&spec, edited).unwrap();
-    let before = tree(scratch.path());
-    let (code, stdout, stderr) = xtask(scratch.path(), &["generate"]);
-    assert_eq!(code, 1, "stdout: {stdout}\nstderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stderr = common::refused(scratch.path());
     assert!(
         stderr.starts_with("error: specs/twilio-conversations-v2.yaml"),
         "{stderr}"
-    );
-    assert!(
-        stderr.trim_end().ends_with("nothing was written."),
-        "{stderr}"
-    );
-    assert_eq!(
-        before,
-        tree(scratch.path()),
-        "a refused spec must not touch any file"
     );
     stderr
 }
@@ -41,13 +30,12 @@ fn refused(edit: impl Fn(&str) -> String) -> String {
 /// and ends with "nothing was written.", and not one file touched.
 #[test]
 fn a_refused_spec_exits_1_names_its_file_and_touches_nothing() {
-    let stderr = refused(|spec| spec.replacen("  title: Twilio", "  title: [Twilio", 1));
+    let stderr = refused_edit(|spec| spec.replacen("  title: Twilio", "  title: [Twilio", 1));
     // The `[` opened on line 3 is found unclosed at the `:` of line 4.
     assert!(
         stderr.starts_with("error: specs/twilio-conversations-v2.yaml:4:10: malformed YAML"),
         "{stderr}"
     );
-    assert!(stderr.contains("malformed YAML"), "{stderr}");
 }
 
 #[test]

@@ -419,22 +419,20 @@ impl Context {
     ) -> Result<crate::Response<T>, Error> {
         // The response is taken apart in a block of its own, so that its
         // husk is not kept in the future while the body is read.
-        let (status, headers, url, collect) = {
+        let (status, headers, url, too_large, collect) = {
             let mut response = self.attempts(http, operation, request, attempts).await?;
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let url = response.url().clone();
             // Over the limit by its announced length: refused unread.
-            let collect = response
+            let too_large = response
                 .content_length()
-                .is_none_or(|length| length <= self.max_response_bytes as u64)
-                .then(|| read_body(response, self.max_response_bytes));
-            (status, headers, url, collect)
+                .is_some_and(|length| length > self.max_response_bytes as u64);
+            let collect = read_body(response, self.max_response_bytes);
+            (status, headers, url, too_large, collect)
         };
-        let raw = match collect {
-            Some(collect) => Some(collect.await),
-            None => None,
-        };
+        // (Not awaited when too large: dropped, the body never read.)
+        let raw = if too_large { None } else { Some(collect.await) };
         let received = Received {
             provider: self.provider,
             status: status.as_u16(),

@@ -275,6 +275,21 @@ pub fn generated_scratch() -> tempfile::TempDir {
     dir
 }
 
+/// Runs `generate` expecting a refusal that leaves `crates/` untouched;
+/// returns the error output.
+pub fn refused(root: &Path) -> String {
+    let before = tree(root);
+    let (code, stdout, stderr) = xtask_outcome(root, &["generate"]);
+    assert_eq!(code, 1, "stdout: {stdout}\nstderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with("nothing was written."),
+        "{stderr}"
+    );
+    assert_eq!(before, tree(root), "a refused spec must not touch any file");
+    stderr
+}
+
 /// Every file under `root/crates` with its contents and modification
 /// time: what a refused spec must leave as it was.
 pub fn tree(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
