@@ -130,7 +130,11 @@ fn request_types_refuse_unknown_fields() {
     let update = from_value::<bird_conversations::types::ConversationUpdate>(
         json!({"name": "x", "visibilty": "private"}),
     );
-    assert!(update.is_err());
+    let error = update.unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `visibilty`"),
+        "{error}"
+    );
     // Responses stay liberal: a field added tomorrow is not an error.
     let conversation: conversations_v2::types::Conversation =
         from_value(json!({"id": "conv_1", "addedTomorrow": true})).unwrap();

@@ -13,6 +13,15 @@ fn v2_client(mock: &conversations_v2::mock::Mock) -> conversations_v2::Client {
         .unwrap()
 }
 
+/// What a failing `verify` (any mock's) panics with.
+fn verify_failure(verify: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let panic = std::panic::catch_unwind(verify).expect_err("verify found nothing missing");
+    panic
+        .downcast_ref::<String>()
+        .expect("a formatted panic message")
+        .clone()
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_rate_limit_then_a_typed_answer_matched_on_path_and_body() {
     use conversations_v2::types::{Conversation, ConversationPatch, ConversationStatus};
@@ -85,11 +94,7 @@ async fn verify_names_expectations_not_met() {
         .patch_conversation_by_id("conv_1", conversations_v2::types::ConversationPatch::new())
         .await
         .unwrap_err(); // 204 has no body where the spec documents one
-    let verified = std::panic::catch_unwind(|| mock.verify());
-    let message = verified.unwrap_err();
-    let message = message
-        .downcast_ref::<String>()
-        .expect("a formatted panic message");
+    let message = verify_failure(|| mock.verify());
     assert!(
         message.contains("`patch_conversation_by_id` was called 1 time(s), expected 2"),
         "{message}"
@@ -146,10 +151,7 @@ async fn a_base_url_with_a_path_still_matches_and_an_empty_expectation_is_report
         body.contains("`patch_conversation_by_id` matched but has no response"),
         "{body}"
     );
-    let message = std::panic::catch_unwind(|| mock.verify()).unwrap_err();
-    let message = message
-        .downcast_ref::<String>()
-        .expect("a formatted message");
+    let message = verify_failure(|| mock.verify());
     assert!(
         message
             .contains("`patch_conversation_by_id` matched 1 call(s) and had no response to give"),
@@ -169,11 +171,7 @@ async fn verify_names_responses_left_unused() {
         let _ = client.patch_conversation_by_id("conv_1", patch).await;
     }
     let _ = expectation.respond_status(503);
-    let verified = std::panic::catch_unwind(|| mock.verify());
-    let message = verified.unwrap_err();
-    let message = message
-        .downcast_ref::<String>()
-        .expect("a formatted panic message");
+    let message = verify_failure(|| mock.verify());
     assert!(
         message.contains(
             "`patch_conversation_by_id` was called 2 time(s) and left 1 response(s) unused"

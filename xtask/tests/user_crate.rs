@@ -12,7 +12,7 @@
 //! gained a request property, an enum value and a response field,
 //! regenerated: code written the README's way must not notice, which is
 //! what makes such a change a minor release. (Against the clients as they
-//! are, the README's examples and every operation's example are doc tests
+//! are, the README's examples and each operation's example are doc tests
 //! of the facade, in the workspace's own build.)
 //!
 //! Beside the README's examples, the crate holds every doc example of the

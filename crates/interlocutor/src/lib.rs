@@ -115,7 +115,7 @@ mod env;
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-/// Every generated operation's example (`src/examples.md`, generated),
+/// Each generated operation's example (`src/examples.md`, generated),
 /// compiled here: the generated crates cannot, since their examples use
 /// the facade's paths.
 #[cfg(doctest)]

@@ -1,8 +1,10 @@
-//! Snapshots of every request shape of `PATCH /v2/Conversations/{Sid}`.
+//! The requests of `PATCH /v2/Conversations/{Sid}`: a snapshot of every
+//! request shape, and what a patch read from JSON or a base URL with a
+//! trailing slash sends.
 //!
-//! Each case is recorded in process by the `TestTransport`, sent again to a
-//! server on 127.0.0.1 to prove the record is the wire, and pinned as a
-//! YAML snapshot named after what it shows.
+//! Each snapshot case is recorded in process by the `TestTransport`, sent
+//! again to a server on 127.0.0.1 to prove the record is the wire, and
+//! pinned as a YAML snapshot named after what it shows.
 
 use interlocutor::twilio::conversations_v2::{Client, types};
 use interlocutor::{Credentials, Nullable};
