@@ -5,15 +5,11 @@
 
 use conversations_v2::types::{self, ConversationPatch};
 use interlocutor::bird::conversations as bird_conversations;
-use interlocutor::bird::conversations::types::ConversationUpdate;
 use interlocutor::serde_json::json;
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::conversations_v2;
-use interlocutor::uuid::Uuid;
 use interlocutor::{Error, ErrorKind, RetryPolicy};
 use interlocutor_tests::*;
-
-use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 fn patch() -> ConversationPatch {
     ConversationPatch::new().name("Support")
@@ -255,69 +251,4 @@ async fn a_status_callback_url_that_is_not_a_uri_is_refused() {
             .contains("is not an absolute URI (`format: uri`)"),
         "{error}"
     );
-}
-
-#[tokio::test]
-async fn a_bird_id_that_is_not_a_uuid_is_refused_by_name() {
-    async fn update(
-        transport: &TestTransport,
-        workspace: &str,
-        conversation: &str,
-    ) -> interlocutor::Result<Uuid> {
-        let update = ConversationUpdate::new().name("Refund");
-        let updated = scripted::<bird_conversations::Client>(transport)
-            .update_conversation(workspace, conversation, update)
-            .await?;
-        Ok(updated.id)
-    }
-    let transport = TestTransport::new();
-    for (workspace, conversation, named) in [
-        ("not-a-uuid", CONVERSATION, "workspaceId"),
-        (WORKSPACE, "conv_1", "conversationId"),
-        (WORKSPACE, "", "conversationId"),
-        // Its first segment, not a whole path: the rest would leave the segment.
-        (
-            WORKSPACE,
-            &format!("{CONVERSATION}/messages"),
-            "conversationId",
-        ),
-    ] {
-        let error = update(&transport, workspace, conversation)
-            .await
-            .unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        assert_eq!(error.provider(), Some("Bird"));
-        let message = error.message().unwrap();
-        assert!(
-            message.starts_with(&format!("`{named}` is not a valid Uuid: ")),
-            "{message}"
-        );
-        assert_eq!(
-            error.to_string(),
-            format!("invalid request to Bird: {message}")
-        );
-        assert!(transport.requests().is_empty(), "{error} was sent");
-    }
-
-    // A string that is a UUID goes out exactly as a `Uuid` would.
-    let example = BIRD.example("200");
-    transport
-        .push(ScriptedResponse::json(200, &example))
-        .push(ScriptedResponse::json(200, &example));
-    update(&transport, WORKSPACE, CONVERSATION).await.unwrap();
-    let ids = (
-        Uuid::parse_str(WORKSPACE).unwrap(),
-        Uuid::parse_str(CONVERSATION).unwrap(),
-    );
-    scripted::<bird_conversations::Client>(&transport)
-        .update_conversation(ids.0, ids.1, ConversationUpdate::new().name("Refund"))
-        .await
-        .unwrap();
-    let requests = transport.requests();
-    assert_eq!(
-        requests[0].path,
-        format!("/workspaces/{WORKSPACE}/conversations/{CONVERSATION}")
-    );
-    assert_eq!(requests[0].path, requests[1].path);
-    assert_eq!(requests[0].body, requests[1].body);
 }
