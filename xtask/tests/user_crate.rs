@@ -15,9 +15,10 @@
 //! are, the README's examples and each operation's example are doc tests
 //! of the facade, in the workspace's own build.)
 //!
-//! Beside the README's examples, the crate holds every doc example of the
-//! generated operations and of the runtime (as a user of the facade writes
-//! them) and a program that matches on the error of a call with no
+//! Beside the README's examples, the crate holds the generated operations'
+//! examples (the facade's `src/examples.md`, as the grown copy lists them),
+//! the doc examples of the runtime (as a user of the facade writes them)
+//! and a program that matches on the error of a call with no
 //! conversion. (A build without a TLS backend is the fourth API's program,
 //! `fourth_api.rs`.)
 //!
@@ -115,11 +116,14 @@ fn needs_testing(code: &str) -> bool {
 fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     let examples = rust_examples(readme);
     assert!(examples.len() >= 5, "the README lost its examples");
-    let crates = interlocutor.parent().expect("crates/");
+    let runtime = interlocutor
+        .parent()
+        .expect("crates/")
+        .join("interlocutor-runtime/src");
     let mut documented = Vec::new();
-    for source in doc_sources(crates) {
-        let text = std::fs::read_to_string(&source).unwrap();
-        let docs = doc_text(&text);
+    for module in RUNTIME_MODULES {
+        let source = runtime.join(module);
+        let docs = doc_text(&std::fs::read_to_string(&source).unwrap());
         for mut example in rust_examples(&docs) {
             // The runtime's examples name it as the facade does, through a
             // hidden alias the facade's users do not need.
@@ -130,9 +134,18 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
             documented.push((source.clone(), example));
         }
     }
+    // The operations' examples, as the generator lists them for the
+    // facade's doc tests.
+    let listed = interlocutor.join("src/examples.md");
+    let operations = rust_examples(&std::fs::read_to_string(&listed).unwrap());
     assert!(
-        documented.len() >= 3,
+        operations.len() >= 3,
         "the generated operations lost their examples"
+    );
+    documented.extend(
+        operations
+            .into_iter()
+            .map(|example| (listed.clone(), example)),
     );
     // The README's dependency lines, as a user copies them.
     let dependencies = ["tokio", "axum"]
@@ -236,31 +249,15 @@ async fn main() -> interlocutor::Result<()> {
 /// facade writes them.
 const RUNTIME_ALIAS: &str = "use interlocutor_runtime as interlocutor;";
 
-/// The files whose doc examples the facade's docs show and that are not
-/// doc tests of the facade itself: the generated crates' `src/generated.rs`
-/// (their examples use the facade's paths) and the runtime's modules whose
-/// items the facade re-exports. The facade's own examples are its doc tests.
-fn doc_sources(crates: &Path) -> Vec<std::path::PathBuf> {
-    let mut sources = Vec::new();
-    for module in [
-        "builder.rs",
-        "error.rs",
-        "nullable.rs",
-        "open.rs",
-        "response.rs",
-    ] {
-        sources.push(crates.join("interlocutor-runtime/src").join(module));
-    }
-    for entry in std::fs::read_dir(crates).unwrap() {
-        let dir = entry.unwrap().path();
-        let generated = dir.join("src/generated.rs");
-        if generated.exists() {
-            sources.push(generated);
-        }
-    }
-    sources.sort();
-    sources
-}
+/// The runtime's modules whose items, with their doc examples, the facade
+/// re-exports. (The facade's own examples are its doc tests.)
+const RUNTIME_MODULES: [&str; 5] = [
+    "builder.rs",
+    "error.rs",
+    "nullable.rs",
+    "open.rs",
+    "response.rs",
+];
 
 /// The text of a file's doc comments (`///` and `//!`), one block after
 /// another, as rustdoc reads them.
