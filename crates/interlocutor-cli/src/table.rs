@@ -266,6 +266,17 @@ fn invalid(message: String) -> Error {
     Error::conversion(message)
 }
 
+/// A value given on the command line, as a refusal quotes it: its first
+/// 80 characters, so that the reason after it is never what the error's
+/// bound cuts off.
+fn quoted(value: &str) -> String {
+    let mut shown: String = value.chars().take(80).collect();
+    if value.chars().nth(80).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// `--body`, then each field flag on top of it.
 fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, Error> {
     let mut body = match matches.get_one::<String>("body") {
@@ -305,7 +316,11 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, E
                 let mut entries = Vec::new();
                 for set in sets {
                     let (key, value) = set.split_once('=').ok_or_else(|| {
-                        invalid(format!("--set-{} takes KEY=VALUE, not `{set}`", field.flag))
+                        invalid(format!(
+                            "--set-{} takes KEY=VALUE, not `{}`",
+                            field.flag,
+                            quoted(set)
+                        ))
                     })?;
                     let value = if field.kind == Kind::TextMap {
                         Value::String(value.to_owned())
@@ -340,7 +355,11 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, E
                 let value = match kind {
                     Kind::Text => Value::String(text.clone()),
                     Kind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| {
-                        invalid(format!("--{}: `{text}` is not an integer", field.flag))
+                        invalid(format!(
+                            "--{}: `{}` is not an integer",
+                            field.flag,
+                            quoted(text)
+                        ))
                     })?,
                     Kind::Number => text
                         .parse::<f64>()
@@ -348,10 +367,18 @@ fn assemble_body(operation: &Operation, matches: &ArgMatches) -> Result<Value, E
                         .and_then(serde_json::Number::from_f64)
                         .map(Value::Number)
                         .ok_or_else(|| {
-                            invalid(format!("--{}: `{text}` is not a number", field.flag))
+                            invalid(format!(
+                                "--{}: `{}` is not a number",
+                                field.flag,
+                                quoted(text)
+                            ))
                         })?,
                     Kind::Boolean => text.parse::<bool>().map(Value::Bool).map_err(|_| {
-                        invalid(format!("--{}: `{text}` is not true or false", field.flag))
+                        invalid(format!(
+                            "--{}: `{}` is not true or false",
+                            field.flag,
+                            quoted(text)
+                        ))
                     })?,
                     _ => serde_json::from_str(text)
                         .map_err(|error| invalid(format!("--{}: not JSON: {error}", field.flag)))?,
