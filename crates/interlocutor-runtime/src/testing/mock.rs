@@ -59,9 +59,7 @@ impl MockSet {
         let expectations = Arc::clone(&set.expectations);
         set.transport
             .answer_with(Arc::new(move |request: &RecordedRequest| {
-                // An unmatched call is answered with a 501 that says why.
                 answer(&mut lock(&expectations), request)
-                    .unwrap_or_else(|why| ScriptedResponse::text(501, why))
             }));
         set
     }
@@ -195,11 +193,9 @@ fn lock(expectations: &Mutex<Vec<Expectation>>) -> MutexGuard<'_, Vec<Expectatio
     expectations.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The response of the first expectation that matches, or why none did.
-fn answer(
-    expectations: &mut [Expectation],
-    request: &RecordedRequest,
-) -> Result<ScriptedResponse, String> {
+/// The response of the first expectation that matches, or a `501` that
+/// says why none did.
+fn answer(expectations: &mut [Expectation], request: &RecordedRequest) -> ScriptedResponse {
     let mut reasons = Vec::new();
     for expectation in expectations.iter_mut() {
         match mismatch(expectation, request) {
@@ -233,7 +229,7 @@ fn answer(
                         }
                     },
                 };
-                return Ok(response);
+                return response;
             }
         }
     }
@@ -248,7 +244,7 @@ fn answer(
         message.push('\n');
         message.push_str(&reason);
     }
-    Err(message)
+    ScriptedResponse::text(501, message)
 }
 
 /// Why `request` is not `expectation`'s, or `None` when it is.
