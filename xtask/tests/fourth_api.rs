@@ -38,7 +38,7 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     let root = workspace_root();
     let scratch = tempfile::tempdir().unwrap();
     let stage = scratch.path();
-    common::copy_workspace(&root, stage, r#"["crates/*"]"#);
+    common::copy_workspace(stage);
 
     // The one file, and the one command; and, as the README says, a
     // provider's helpers are one more file, with no other edit.
@@ -82,23 +82,18 @@ fn a_fourth_spec_is_one_file_and_one_command() {
     // feature of the facade: no TLS backend.
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let tokio = common::readme_dependency(&readme, "tokio");
-    std::fs::create_dir_all(stage.join("program/src")).unwrap();
-    std::fs::write(
-        stage.join("program/Cargo.toml"),
-        format!(
+    common::user_workspace(
+        &stage.join("program"),
+        &format!(
             "[package]\nname = \"program\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\ninterlocutor = {{ path = \"../crates/interlocutor\", \
              default-features = false, features = [\"acme-tickets\"] }}\n\
-             {tokio}\n\n[workspace]\n{}",
-            common::workspace_profiles()
+             {tokio}\n\n[workspace]\n"
         ),
-    )
-    .unwrap();
+    );
     // A library: built, nothing to link.
+    std::fs::create_dir_all(stage.join("program/src")).unwrap();
     std::fs::write(stage.join("program/src/lib.rs"), PROGRAM).unwrap();
-    // The workspace's lock: the same versions as its own build, so that
-    // they are reused, and nothing resolved afresh from the registry.
-    std::fs::copy(root.join("Cargo.lock"), stage.join("program/Cargo.lock")).unwrap();
     let work = persist(stage, "fourth-api");
     succeeded(&common::build(
         &work.join("program"),

@@ -151,16 +151,10 @@ fn write_user_crates(dir: &Path, interlocutor: &Path, readme: &str) {
     let dependencies = ["tokio", "axum"]
         .map(|name| common::readme_dependency(readme, name))
         .join("\n");
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\"]\n{}",
-            common::workspace_profiles()
-        ),
-    )
-    .unwrap();
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    common::user_workspace(
+        dir,
+        "[workspace]\nresolver = \"3\"\nmembers = [\"plain\", \"testing\"]\n",
+    );
     for (name, features) in [("plain", ""), ("testing", ", features = [\"testing\"]")] {
         std::fs::create_dir_all(dir.join(name).join("src")).unwrap();
         std::fs::write(
@@ -299,7 +293,7 @@ fn readme_examples_compile_in_a_fresh_crate_after_the_specs_grow() {
 
     // A copy whose specs grew, regenerated.
     let stage = scratch.path().join("grown");
-    common::copy_workspace(&root, &stage, r#"["crates/*"]"#);
+    common::copy_workspace(&stage);
     for spec in std::fs::read_dir(stage.join("specs")).unwrap() {
         grow_spec(&spec.unwrap().path());
     }

@@ -13,22 +13,25 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `crates/` of the workspace at `root`, copied to `to/crates` without the
-/// command line (`interlocutor-cli`): a scratch workspace builds the
-/// libraries, and the command line's tests use the workspace's own test
-/// helpers, which are not copied.
-pub fn copy_library_crates(root: &Path, to: &Path) {
+/// The sources the facade and the clients need, copied to `to`: the root
+/// manifest (with `crates/*` as its only members), the lock file, the specs
+/// and `crates/` without the command line (`interlocutor-cli`), whose
+/// tests use the workspace's own test helpers, which are not copied.
+pub fn copy_workspace(to: &Path) {
+    let root = workspace_root();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let real = r#"members = ["crates/*", "xtask", "tests", "tests/fixtures/*", "bench"]"#;
+    assert!(manifest.contains(real), "the workspace members changed");
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::write(
+        to.join("Cargo.toml"),
+        manifest.replace(real, r#"members = ["crates/*"]"#),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
+    copy_dir(&root.join("specs"), &to.join("specs"));
     copy_dir(&root.join("crates"), &to.join("crates"));
     std::fs::remove_dir_all(to.join("crates/interlocutor-cli")).unwrap();
-}
-
-/// The sources the facade and the clients need, copied to `to`: the root
-/// manifest (with `members` in place of the real ones), the lock file, the
-/// specs and the library crates.
-pub fn copy_workspace(root: &Path, to: &Path, members: &str) {
-    scratch_manifest(to, members);
-    copy_dir(&root.join("specs"), &to.join("specs"));
-    copy_library_crates(root, to);
 }
 
 /// Copies a directory tree.
@@ -43,22 +46,6 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-/// Writes the root manifest of a scratch workspace at `to`, with
-/// `members` in place of the real ones, and the real lock file beside it.
-pub fn scratch_manifest(to: &Path, members: &str) {
-    let root = workspace_root();
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let real = r#"members = ["crates/*", "xtask", "tests", "tests/fixtures/*", "bench"]"#;
-    assert!(manifest.contains(real), "the workspace members changed");
-    std::fs::create_dir_all(to).unwrap();
-    std::fs::write(
-        to.join("Cargo.toml"),
-        manifest.replace(real, &format!("members = {members}")),
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).unwrap();
 }
 
 /// `cargo xtask <args> --root <root>`, through the built binary.
@@ -149,15 +136,20 @@ fn is_set_for_tests(name: &str) -> bool {
     EXACT.contains(&name) || name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_BIN_")
 }
 
-/// The `[profile.*]` tables of the workspace's manifest, for the root
-/// manifest of a scratch workspace: cargo reuses a compiled dependency
-/// only when it was built with the same settings.
-pub fn workspace_profiles() -> String {
-    let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
-    let start = manifest
+/// Makes `dir` the root of a user's workspace: `manifest` (its package or
+/// `[workspace]` table) with the workspace's `[profile.*]` tables and lock
+/// file, since cargo reuses a compiled dependency only when it was built
+/// with the same settings and version.
+pub fn user_workspace(dir: &Path, manifest: &str) {
+    let root = workspace_root();
+    let real = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let profiles = real
         .find("\n[profile.")
+        .map(|start| &real[start..])
         .expect("the workspace's manifest sets its profiles");
-    manifest[start..].to_owned()
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), format!("{manifest}{profiles}")).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
 /// `cargo build --quiet --package <package>` in `dir`, building in the
