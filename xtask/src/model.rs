@@ -1031,14 +1031,30 @@ mod tests {
     /// `fixture-parameters` has one without constraints, which is sent).
     #[test]
     fn a_one_of_body_with_constraints_is_refused() {
-        let fixtures = crate::workspace_root().join(crate::codegen::Destination::Fixture.specs());
-        let spec = std::fs::read_to_string(fixtures.join("fixture-parameters.yaml")).unwrap();
-        let constrained = spec.replace(
-            "                    name: {type: string}",
-            "                    name: {type: string, maxLength: 3}",
-        );
-        assert_ne!(spec, constrained);
-        let Err(error) = crate_from("fixture-parameters.yaml", &constrained) else {
+        let body = |name: &str| {
+            format!(
+                r##"{head}    Unused: {{type: string}}
+paths:
+  /things:
+    post:
+      operationId: CreateThing
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {{type: object, properties: {{name: {name}}}, required: [name]}}
+                - {{type: object, properties: {{size: {{type: integer}}}}, required: [size]}}
+      responses:
+        "204": {{description: Done}}
+"##,
+                head = crate::codegen::test_support::SPEC_HEAD,
+            )
+        };
+        // Without constraints it generates; with one it is refused.
+        crate_from("demo.yaml", &body("{type: string}")).unwrap();
+        let constrained = body("{type: string, maxLength: 3}");
+        let Err(error) = crate_from("demo.yaml", &constrained) else {
             panic!("the spec was accepted");
         };
         assert!(
