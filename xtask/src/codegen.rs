@@ -222,11 +222,6 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
     let webhooks = crate::webhooks::module(&spec.api);
     let mocks = crate::mocks::module(&spec.api);
     let tokens = quote::quote! {
-        /// Types used as operation parameters and responses.
-        #[allow(clippy::all)]
-        pub mod types {
-            #(#types)*
-        }
         #client
         #operations
         #errors
@@ -236,6 +231,18 @@ fn generated_code(spec: &Spec, shown: &str, crate_name: &str) -> Result<String, 
     let mut file = syn::parse2::<syn::File>(tokens).map_err(|error| {
         format!("{shown}: internal error: the generated code does not parse: {error}")
     })?;
+    // The types are syntax already: put in as they are, not printed and
+    // parsed again (they are most of the file, and parsing is most of
+    // what a debug-built generator spends its time on).
+    let mut module: syn::ItemMod = syn::parse_quote! {
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {}
+    };
+    if let Some((_, items)) = &mut module.content {
+        *items = types;
+    }
+    file.items.insert(0, syn::Item::Mod(module));
     syn::visit_mut::VisitMut::visit_file_mut(&mut SafeDocs, &mut file);
     Ok(prettyplease::unparse(&file))
 }
@@ -270,18 +277,34 @@ fn progenitor_types(spec: &Spec, shown: &str) -> Result<Vec<syn::Item>, String> 
             ));
         }
     };
-    let file = syn::parse2::<syn::File>(tokens).map_err(|error| {
-        format!("{shown}: progenitor produced code that does not parse: {error}")
+    let types = types_module(tokens).ok_or_else(|| {
+        format!("{shown}: internal error: progenitor generated no `types` module")
     })?;
-    file.items
-        .into_iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => {
-                Some(module.content.map(|(_, items)| items).unwrap_or_default())
+    let file = syn::parse2::<syn::File>(types).map_err(|error| {
+        format!("{shown}: progenitor produced types that do not parse: {error}")
+    })?;
+    Ok(file.items)
+}
+
+/// The body of `mod types { … }` among progenitor's top-level tokens. The
+/// rest of its output (its own client) is not kept, so it is not parsed.
+fn types_module(tokens: proc_macro2::TokenStream) -> Option<proc_macro2::TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut last_two: [Option<String>; 2] = [None, None];
+    for token in tokens {
+        match token {
+            TokenTree::Group(group)
+                if group.delimiter() == Delimiter::Brace
+                    && last_two[0].as_deref() == Some("mod")
+                    && last_two[1].as_deref() == Some("types") =>
+            {
+                return Some(group.stream());
             }
-            _ => None,
-        })
-        .ok_or_else(|| format!("{shown}: internal error: progenitor generated no `types` module"))
+            TokenTree::Ident(ident) => last_two = [last_two[1].take(), Some(ident.to_string())],
+            _ => last_two = [None, None],
+        }
+    }
+    None
 }
 
 /// The `Client`: one call of the runtime's `api_client!`.

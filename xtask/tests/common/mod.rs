@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 /// The workspace this xtask belongs to.
 pub fn workspace_root() -> PathBuf {
@@ -248,22 +249,49 @@ pub fn xtask_outcome(root: &Path, args: &[&str]) -> (i32, String, String) {
 /// A scratch workspace for the generator's refusals and guards: Twilio
 /// v2's spec (each case needs one spec, and then each `generate` is a
 /// fraction of the real one) and a copy of the hand-written runtime crate
-/// (something that must stay untouched), generated once.
+/// (something that must stay untouched), generated.
+///
+/// It is generated once per test process and written out afresh for
+/// each caller: every case starts from the same files, and does not pay
+/// for the same `generate` again.
 pub fn generated_scratch() -> tempfile::TempDir {
+    static GENERATED: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
+    let files = GENERATED.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = workspace_root();
+        std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+        std::fs::copy(
+            root.join("specs/twilio-conversations-v2.yaml"),
+            dir.path().join("specs/twilio-conversations-v2.yaml"),
+        )
+        .unwrap();
+        copy_dir(
+            &root.join("crates/interlocutor-runtime"),
+            &dir.path().join("crates/interlocutor-runtime"),
+        );
+        let (code, _, stderr) = xtask_outcome(dir.path(), &["generate"]);
+        assert_eq!(code, 0, "{stderr}");
+        let mut files = Vec::new();
+        let mut pending = vec![dir.path().to_path_buf()];
+        while let Some(folder) = pending.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let relative = path.strip_prefix(dir.path()).unwrap().to_path_buf();
+                    files.push((relative, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files
+    });
     let dir = tempfile::tempdir().unwrap();
-    let root = workspace_root();
-    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
-    std::fs::copy(
-        root.join("specs/twilio-conversations-v2.yaml"),
-        dir.path().join("specs/twilio-conversations-v2.yaml"),
-    )
-    .unwrap();
-    copy_dir(
-        &root.join("crates/interlocutor-runtime"),
-        &dir.path().join("crates/interlocutor-runtime"),
-    );
-    let (code, _, stderr) = xtask_outcome(dir.path(), &["generate"]);
-    assert_eq!(code, 0, "{stderr}");
+    for (relative, contents) in files {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
     dir
 }
 
