@@ -260,13 +260,3 @@ fn dry_run_view(request: &interlocutor::testing::RecordedRequest) -> Value {
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
-
-#[cfg(test)]
-mod tests {
-    /// clap's own checks of every subcommand: ids and flags unique,
-    /// conflicts naming arguments that exist.
-    #[test]
-    fn the_command_line_is_well_formed() {
-        super::cli().debug_assert();
-    }
-}

@@ -413,6 +413,9 @@ fn missing_credentials_and_transport_failures_have_their_codes() {
     assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
 }
 
+/// Writing completions builds every subcommand, and a debug build of
+/// clap checks each one as it does (ids and flags unique, conflicts
+/// naming arguments that exist): a malformed command line panics here.
 #[test]
 fn completions_name_every_operation() {
     let output = interlocutor(&["completions", "bash"], None);
