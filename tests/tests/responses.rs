@@ -500,7 +500,7 @@ async fn a_stalled_server_times_out_with_a_transport_error() {
     });
     let client = builder::<conversations_v2::Client>()
         .base_url(format!("http://{address}"))
-        .request_timeout(std::time::Duration::from_millis(200))
+        .request_timeout(std::time::Duration::from_millis(20))
         .build()
         .unwrap();
     let error = patch_error(&client).await;
