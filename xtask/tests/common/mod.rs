@@ -271,20 +271,16 @@ pub fn generated_scratch() -> tempfile::TempDir {
         );
         let (code, _, stderr) = xtask_outcome(dir.path(), &["generate"]);
         assert_eq!(code, 0, "{stderr}");
-        let mut files = Vec::new();
-        let mut pending = vec![dir.path().to_path_buf()];
-        while let Some(folder) = pending.pop() {
-            for entry in std::fs::read_dir(folder).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else {
-                    let relative = path.strip_prefix(dir.path()).unwrap().to_path_buf();
-                    files.push((relative, std::fs::read(&path).unwrap()));
-                }
-            }
-        }
-        files
+        files_below(dir.path())
+            .into_iter()
+            .map(|path| {
+                let contents = std::fs::read(&path).unwrap();
+                (
+                    path.strip_prefix(dir.path()).unwrap().to_path_buf(),
+                    contents,
+                )
+            })
+            .collect()
     });
     let dir = tempfile::tempdir().unwrap();
     for (relative, contents) in files {
@@ -313,16 +309,27 @@ pub fn refused(root: &Path) -> String {
 /// Every file under `root/crates` with its contents and modification
 /// time: what a refused spec must leave as it was.
 pub fn tree(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.join("crates")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
+    files_below(&root.join("crates"))
+        .into_iter()
+        .map(|path| {
+            let modified = path.metadata().unwrap().modified().unwrap();
+            let contents = std::fs::read(&path).unwrap();
+            (path, (contents, modified))
+        })
+        .collect()
+}
+
+/// The paths of every file below `dir`.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let modified = path.metadata().unwrap().modified().unwrap();
-                files.insert(path.clone(), (std::fs::read(&path).unwrap(), modified));
+                files.push(path);
             }
         }
     }
