@@ -247,11 +247,13 @@ impl<C: ApiClient> ClientBuilder<C> {
                 if base_url.starts_with("http://") {
                     http = http.no_proxy();
                 }
-                // A test transport never uses this client: no root
-                // certificates to load, which is most of building one (a
-                // client per test adds up).
-                #[cfg(all(feature = "testing", any(feature = "rustls", feature = "native-tls")))]
-                if self.is_test_transport() {
+                // A client whose base URL is plain http never verifies a
+                // certificate (it follows no redirect and takes no proxy),
+                // and a test transport never uses this client: neither
+                // loads the platform's root certificates, which is most of
+                // the cost of building a client.
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                if base_url.starts_with("http://") || self.is_test_transport() {
                     http = http.tls_certs_only(Vec::new());
                 }
                 http.build()
