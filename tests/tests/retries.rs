@@ -142,10 +142,8 @@ async fn other_client_errors_and_500_are_never_retried() {
             status,
             &json!({"code": 1, "message": "no"}),
         ));
-        let client = Client::builder(twilio_account())
-            .transport(transport.clone())
-            .build()
-            .unwrap();
+        // Retrying as a client does by default.
+        let client: Client = scripted_with(&transport, RetryPolicy::default());
         let error = client
             .patch_conversation_by_id("conv_1", &patch())
             .await
@@ -163,11 +161,7 @@ async fn attempts_are_bounded_and_every_gateway_failure_is_retried() {
         for _ in 0..5 {
             transport.push(ScriptedResponse::text(status, "try later"));
         }
-        let client = Client::builder(twilio_account())
-            .transport(transport.clone())
-            .retry_policy(RetryPolicy::default().max_attempts(4))
-            .build()
-            .unwrap();
+        let client: Client = scripted_with(&transport, RetryPolicy::default().max_attempts(4));
         let error = client
             .patch_conversation_by_id("conv_1", &patch())
             .await

@@ -108,27 +108,25 @@ async fn every_notification_level() {
 /// fraction is dropped (not rounded), as they drop it.
 #[tokio::test]
 async fn timestamps_go_out_in_utc_whole_seconds() {
-    let offset = Update::new().last_read_timestamp(at("2024-05-06T07:08:09+02:00"));
-    let request = send(&offset).await;
-    assert_eq!(
-        request.form_pairs().unwrap(),
-        [(
-            "LastReadTimestamp".to_owned(),
-            "2024-05-06T05:08:09Z".to_owned()
-        )]
-    );
-    insta::assert_yaml_snapshot!("timestamp_with_non_utc_offset", snapshot(&request));
-
-    let fractional = Update::new().last_read_timestamp(at("2024-05-06T07:08:09.123456-03:30"));
-    let request = send(&fractional).await;
-    assert_eq!(
-        request.form_pairs().unwrap(),
-        [(
-            "LastReadTimestamp".to_owned(),
-            "2024-05-06T10:38:09Z".to_owned()
-        )]
-    );
-    insta::assert_yaml_snapshot!("timestamp_with_fractional_seconds", snapshot(&request));
+    for (timestamp, sent, name) in [
+        (
+            "2024-05-06T07:08:09+02:00",
+            "2024-05-06T05:08:09Z",
+            "timestamp_with_non_utc_offset",
+        ),
+        (
+            "2024-05-06T07:08:09.123456-03:30",
+            "2024-05-06T10:38:09Z",
+            "timestamp_with_fractional_seconds",
+        ),
+    ] {
+        let request = send(&Update::new().last_read_timestamp(at(timestamp))).await;
+        assert_eq!(
+            request.form_pairs().unwrap(),
+            [("LastReadTimestamp".to_owned(), sent.to_owned())]
+        );
+        insta::assert_yaml_snapshot!(name, snapshot(&request));
+    }
 }
 
 #[tokio::test]
