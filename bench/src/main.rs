@@ -385,14 +385,10 @@ fn segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// reqwest as the generated clients build it: same timeouts, no redirects.
+/// reqwest as the generated clients build it (same timeouts, no redirects,
+/// ring as the crypto provider): only the calls are hand-written.
 fn hand_http() -> reqwest::Client {
-    // With the provider the clients install (ring), which a process that
-    // only runs the hand-written side (`profile … hand`) must install itself.
-    interlocutor_tests::own_http_client()
-        .connect_timeout(interlocutor::DEFAULT_CONNECT_TIMEOUT)
-        .timeout(interlocutor::DEFAULT_REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
+    interlocutor::http::client_builder()
         .build()
         .expect("a reqwest client")
 }

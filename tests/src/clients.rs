@@ -6,15 +6,6 @@ use interlocutor::twilio::{self, conversations_v1, conversations_v2};
 use interlocutor::uuid::Uuid;
 use interlocutor::{ApiClient, ClientBuilder, Credentials, Error, Response, RetryPolicy, bird};
 
-/// A reqwest client builder for a test's (or the bench's) own client: ring
-/// installed first as the process's rustls provider, as the clients
-/// install it when they build. (Without it, such a client built before any
-/// of ours panics, so a test would pass or fail by the order tests run in.)
-pub fn own_http_client() -> interlocutor::http::reqwest::ClientBuilder {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    interlocutor::http::reqwest::Client::builder()
-}
-
 /// `http://127.0.0.1:<port>` for a port that was just free: nothing
 /// listens on it, so a connection to it is refused.
 pub fn refused_base_url() -> String {

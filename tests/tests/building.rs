@@ -46,7 +46,10 @@ fn a_base_url_that_repeats_the_apis_path_is_refused() {
 fn a_test_transport_refuses_a_custom_http_client_it_could_not_record() {
     let mut headers = interlocutor::http::reqwest::header::HeaderMap::new();
     headers.insert("x-team", "billing".parse().unwrap());
-    let http = own_http_client().default_headers(headers).build().unwrap();
+    let http = interlocutor::http::client_builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
     let error = conversations_v2::Client::builder(twilio_account())
         .http_client(http)
         .transport(TestTransport::new())

@@ -866,7 +866,7 @@ async fn the_readme_handler_serves_signed_and_refuses_unsigned_requests() {
             .unwrap();
     });
     let endpoint = format!("http://{address}/bird/events");
-    let http = interlocutor_tests::own_http_client().build().unwrap();
+    let http = interlocutor::http::client_builder().build().unwrap();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()

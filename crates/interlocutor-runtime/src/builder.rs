@@ -39,6 +39,39 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body read (10 MiB); a larger one is an error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
+/// A `reqwest` client builder set up as a client's own: the default
+/// timeouts, no redirects (reqwest would turn a redirected POST or PATCH
+/// into a GET without its body and report the GET's success) and, with
+/// the `rustls` feature, ring installed as the process's crypto provider
+/// unless one is already (a reqwest client built before any provider is
+/// installed panics). Start here to build one for
+/// [`ClientBuilder::http_client`] with settings of your own:
+///
+/// ```
+/// # use interlocutor_runtime as interlocutor;
+/// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+///
+/// let http = interlocutor::http::client_builder()
+///     .pool_idle_timeout(Duration::from_secs(30))
+///     .build()?;
+/// # let _ = http;
+/// # Ok(())
+/// # }
+/// # demo().unwrap();
+/// ```
+pub fn client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one first: either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .timeout(DEFAULT_REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+}
+
 /// Builds a generated `Client` with credentials checked and a clean base URL.
 ///
 /// Reached as `Client::builder(credentials)` on each generated client:
@@ -110,8 +143,9 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Its own timeouts, redirect policy and proxy settings apply as they
     /// are: [`Self::connect_timeout`] and [`Self::request_timeout`] are then
     /// ignored, and so is the rule that keeps plain-`http://` requests away
-    /// from proxies. Build it with `.redirect(reqwest::redirect::Policy::none())`:
-    /// a followed redirect turns an update into a GET.
+    /// from proxies. Start from [`crate::http::client_builder`]: it sets the default timeouts
+    /// and no redirects (a followed redirect turns an update into a GET),
+    /// and installs the TLS crypto provider a reqwest client needs.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -226,20 +260,9 @@ impl<C: ApiClient> ClientBuilder<C> {
         let http = match self.http {
             Some(http) => http,
             None => {
-                // rustls with ring (see the workspace manifest), unless the
-                // process already chose its provider.
-                #[cfg(feature = "rustls")]
-                if rustls::crypto::CryptoProvider::get_default().is_none() {
-                    // Another thread may install one first: either is fine.
-                    let _ = rustls::crypto::ring::default_provider().install_default();
-                }
-                // No redirects: reqwest would turn a redirected POST or
-                // PATCH into a GET without its body and report the GET's
-                // success.
-                let mut http = reqwest::Client::builder()
+                let mut http = client_builder()
                     .connect_timeout(self.connect_timeout)
-                    .timeout(self.request_timeout)
-                    .redirect(reqwest::redirect::Policy::none());
+                    .timeout(self.request_timeout);
                 // Through a proxy, a plain-http request (credentials
                 // included) is readable by the proxy; over https the proxy
                 // only relays an encrypted tunnel. So `HTTP_PROXY` and

@@ -66,6 +66,13 @@ pub use retry::{MIN_RETRY_WAIT, RetryEvent, RetryPolicy, RetryReason, is_retryab
 pub use timestamp::{WholeSeconds, whole_seconds};
 pub use validate::{Field, Invalid, Validate, path_param, path_text};
 
+/// The HTTP client underneath: `reqwest` (for [`ClientBuilder::http_client`])
+/// and a builder of one set up as the clients' own.
+pub mod http {
+    pub use crate::builder::client_builder;
+    pub use reqwest;
+}
+
 /// The crates generated code refers to, re-exported so a user of a generated
 /// crate does not have to match their versions by hand.
 #[doc(hidden)]

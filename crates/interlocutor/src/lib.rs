@@ -85,11 +85,10 @@ pub use interlocutor_runtime::{
 /// dependency you need and the versions always match.
 pub use {chrono, serde_json, uuid};
 
-/// The HTTP client the generated clients use, for
-/// `ClientBuilder::http_client` and for reading `Response` headers.
-pub mod http {
-    pub use interlocutor_runtime::reexports::reqwest;
-}
+/// The HTTP client the generated clients use (`reqwest`, for reading
+/// `Response` headers), and `client_builder()`, where a client of your own
+/// for `ClientBuilder::http_client` starts.
+pub use interlocutor_runtime::http;
 
 // One module per provider (`twilio`, `bird`) with its generated clients
 // and its hand-written helpers (`src/providers/`): written by
