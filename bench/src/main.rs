@@ -385,8 +385,12 @@ fn segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// reqwest as the generated clients build it (same timeouts, no redirects,
-/// ring as the crypto provider): only the calls are hand-written.
+/// reqwest from `interlocutor::http::client_builder()` (the clients'
+/// timeouts, no redirects, ring as the crypto provider), as a user of
+/// reqwest alone would set it up: only the calls are hand-written. (The
+/// generated clients also skip proxies and root certificates for this
+/// `http://` server, which a client built on every call would notice; the
+/// bench builds each side's client once.)
 fn hand_http() -> reqwest::Client {
     interlocutor::http::client_builder()
         .build()

@@ -588,3 +588,59 @@ components:
             .contents)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::types_module;
+
+    /// Only the top level is read: attributes and a visibility before it
+    /// are passed over, a nested `mod types` is not taken for it, and
+    /// output without one is `None` (an internal error naming the spec).
+    #[test]
+    fn the_types_module_is_found_at_the_top_level_only() {
+        let found = |tokens: proc_macro2::TokenStream| types_module(tokens).map(|t| t.to_string());
+        let wanted = quote::quote!(
+            pub struct A;
+        )
+        .to_string();
+        assert_eq!(
+            found(quote::quote! {
+                pub mod other { mod types { struct Nested; } }
+                #[allow(clippy::all)]
+                pub(crate) mod types { pub struct A; }
+                impl Client {}
+            }),
+            Some(wanted.clone())
+        );
+        assert_eq!(
+            found(quote::quote!(
+                mod types {
+                    pub struct A;
+                }
+            )),
+            Some(wanted)
+        );
+        assert_eq!(
+            found(quote::quote!(
+                pub mod other {
+                    mod types {}
+                }
+            )),
+            None
+        );
+        assert_eq!(
+            found(quote::quote!(
+                mod types;
+            )),
+            None
+        );
+        assert_eq!(
+            found(quote::quote!(
+                fn types() {
+                    mod x {}
+                }
+            )),
+            None
+        );
+    }
+}

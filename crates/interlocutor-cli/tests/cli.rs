@@ -419,7 +419,7 @@ fn missing_credentials_and_transport_failures_have_their_codes() {
 #[test]
 fn completions_name_every_operation() {
     let output = interlocutor(&["completions", "bash"], None);
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let script = text(&output.stdout);
     for name in [
         "patch-conversation-by-id",

@@ -39,13 +39,17 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest response body read (10 MiB); a larger one is an error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
-/// A `reqwest` client builder set up as a client's own: the default
-/// timeouts, no redirects (reqwest would turn a redirected POST or PATCH
-/// into a GET without its body and report the GET's success) and, with
-/// the `rustls` feature, ring installed as the process's crypto provider
-/// unless one is already (a reqwest client built before any provider is
-/// installed panics). Start here to build one for
-/// [`ClientBuilder::http_client`] with settings of your own:
+/// A `reqwest` client builder with what every client's own has: the
+/// default timeouts, no redirects (reqwest would turn a redirected POST or
+/// PATCH into a GET without its body and report the GET's success) and,
+/// with the `rustls` feature, ring installed as the process's crypto
+/// provider unless one is already (a reqwest client built before any
+/// provider is installed panics). Start here to build one for
+/// [`ClientBuilder::http_client`] with settings of your own.
+///
+/// For a plain `http://` base URL, add `.no_proxy()` as the clients' own
+/// does: through a proxy, the credentials of a plain-http request are
+/// readable by the proxy.
 ///
 /// ```
 /// # use interlocutor_runtime as interlocutor;
@@ -265,8 +269,8 @@ impl<C: ApiClient> ClientBuilder<C> {
                     .timeout(self.request_timeout);
                 // Through a proxy, a plain-http request (credentials
                 // included) is readable by the proxy; over https the proxy
-                // only relays an encrypted tunnel. So `HTTP_PROXY` and
-                // `ALL_PROXY` are honoured for https base URLs only.
+                // only relays an encrypted tunnel. So the proxy variables
+                // (`HTTPS_PROXY`, `ALL_PROXY`) apply to https base URLs only.
                 if base_url.starts_with("http://") {
                     http = http.no_proxy();
                 }

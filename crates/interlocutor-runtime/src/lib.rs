@@ -66,8 +66,9 @@ pub use retry::{MIN_RETRY_WAIT, RetryEvent, RetryPolicy, RetryReason, is_retryab
 pub use timestamp::{WholeSeconds, whole_seconds};
 pub use validate::{Field, Invalid, Validate, path_param, path_text};
 
-/// The HTTP client underneath: `reqwest` (for [`ClientBuilder::http_client`])
-/// and a builder of one set up as the clients' own.
+/// The HTTP client underneath: `reqwest` (for [`ClientBuilder::http_client`]
+/// and reading `Response` headers) and [`http::client_builder`], where a client
+/// of your own starts.
 pub mod http {
     pub use crate::builder::client_builder;
     pub use reqwest;

@@ -85,9 +85,7 @@ pub use interlocutor_runtime::{
 /// dependency you need and the versions always match.
 pub use {chrono, serde_json, uuid};
 
-/// The HTTP client the generated clients use (`reqwest`, for reading
-/// `Response` headers), and `client_builder()`, where a client of your own
-/// for `ClientBuilder::http_client` starts.
+// Documented where it is defined (the runtime's `http` module).
 pub use interlocutor_runtime::http;
 
 // One module per provider (`twilio`, `bird`) with its generated clients

@@ -249,7 +249,7 @@ pub fn xtask_outcome(root: &Path, args: &[&str]) -> (i32, String, String) {
 /// A scratch workspace for the generator's refusals and guards: Twilio
 /// v2's spec (each case needs one spec, and then each `generate` is a
 /// fraction of the real one) and a copy of the hand-written runtime crate
-/// (something that must stay untouched), generated.
+/// (something that must stay untouched), with `generate` run on them.
 ///
 /// It is generated once per test process and written out afresh for
 /// each caller: every case starts from the same files, and does not pay
