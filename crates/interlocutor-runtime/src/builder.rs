@@ -147,9 +147,10 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Its own timeouts, redirect policy and proxy settings apply as they
     /// are: [`Self::connect_timeout`] and [`Self::request_timeout`] are then
     /// ignored, and so is the rule that keeps plain-`http://` requests away
-    /// from proxies. Start from [`crate::http::client_builder`]: it sets the default timeouts
-    /// and no redirects (a followed redirect turns an update into a GET),
-    /// and installs the TLS crypto provider a reqwest client needs.
+    /// from proxies. Start from [`crate::http::client_builder`]: it sets
+    /// the default timeouts and no redirects (a followed redirect turns an
+    /// update into a GET), and installs the TLS crypto provider a reqwest
+    /// client needs.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
