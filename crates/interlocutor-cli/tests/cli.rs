@@ -172,11 +172,25 @@ fn a_dry_run_shows_where_the_request_would_go() {
 
 #[test]
 fn refused_input_exits_3_and_sends_nothing() {
+    // v1's message index, given as `value`.
+    let v1_index = |value| {
+        vec![
+            "twilio",
+            "conversations-v1",
+            "update-user-conversation",
+            "--user-sid",
+            "US0123456789abcdef0123456789abcdef",
+            "--conversation-sid",
+            "CH0123456789abcdef0123456789abcdef",
+            "--last-read-message-index",
+            value,
+        ]
+    };
     // A huge value is not echoed whole, and the reason after it survives.
     let huge = "9x".repeat(5_000);
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(Vec<&str>, &str); 4] = [
         (
-            &[
+            vec![
                 "bird",
                 "conversations",
                 "update-conversation",
@@ -190,7 +204,7 @@ fn refused_input_exits_3_and_sends_nothing() {
             "workspaceId",
         ),
         (
-            &[
+            vec![
                 "twilio",
                 "conversations-v2",
                 "patch-conversation-by-id",
@@ -201,38 +215,12 @@ fn refused_input_exits_3_and_sends_nothing() {
             ],
             "unknown field `nmae`",
         ),
-        (
-            &[
-                "twilio",
-                "conversations-v1",
-                "update-user-conversation",
-                "--user-sid",
-                "US0123456789abcdef0123456789abcdef",
-                "--conversation-sid",
-                "CH0123456789abcdef0123456789abcdef",
-                "--last-read-message-index",
-                "seven",
-            ],
-            "is not an integer",
-        ),
-        (
-            &[
-                "twilio",
-                "conversations-v1",
-                "update-user-conversation",
-                "--user-sid",
-                "US0123456789abcdef0123456789abcdef",
-                "--conversation-sid",
-                "CH0123456789abcdef0123456789abcdef",
-                "--last-read-message-index",
-                &huge,
-            ],
-            "is not an integer",
-        ),
+        (v1_index("seven"), "is not an integer"),
+        (v1_index(&huge), "is not an integer"),
     ];
     for (args, expected) in cases {
         let mut all = vec!["--dry-run"];
-        all.extend_from_slice(args);
+        all.extend_from_slice(&args);
         let output = interlocutor(&all, None);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(3), "{stderr}");
