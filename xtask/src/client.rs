@@ -163,7 +163,7 @@ fn method(
             #(#prelude)*
             #body_arg
             let request = self.context.outgoing(
-                #rt::reexports::reqwest::Method::#http_method,
+                #rt::http::reqwest::Method::#http_method,
                 &self.base_url,
             )
             #url

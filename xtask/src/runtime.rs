@@ -34,7 +34,7 @@ pub const ITEMS: &[&str] = &[
     "Status",
     "Response",
     "Result",
-    "reexports",
+    "http",
     // Errors.
     "Error",
     "NoErrorBody",

@@ -32,7 +32,7 @@ macro_rules! api_client {
         #[derive(Clone, Debug)]
         pub struct $client {
             base_url: ::std::string::String,
-            http: $crate::reexports::reqwest::Client,
+            http: $crate::http::reqwest::Client,
             context: $crate::Context,
         }
 
@@ -59,7 +59,7 @@ macro_rules! api_client {
 
             fn from_parts(
                 base_url: &str,
-                http: $crate::reexports::reqwest::Client,
+                http: $crate::http::reqwest::Client,
                 context: $crate::Context,
             ) -> Self {
                 Self {

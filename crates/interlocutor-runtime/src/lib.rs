@@ -67,17 +67,11 @@ pub use timestamp::{WholeSeconds, whole_seconds};
 pub use validate::{Field, Invalid, Validate, path_param, path_text};
 
 /// The HTTP client underneath: `reqwest` (for [`ClientBuilder::http_client`]
-/// and reading `Response` headers) and [`http::client_builder`], where a client
+/// and reading `Response` headers, and what generated code names, so that
+/// its version always matches) and [`http::client_builder`], where a client
 /// of your own starts.
 pub mod http {
     pub use crate::builder::client_builder;
-    pub use reqwest;
-}
-
-/// The crates generated code refers to, re-exported so a user of a generated
-/// crate does not have to match their versions by hand.
-#[doc(hidden)]
-pub mod reexports {
     pub use reqwest;
 }
 

@@ -5568,7 +5568,7 @@ impl Client {
         let request = self
             .context
             .outgoing(
-                ::interlocutor_runtime::reexports::reqwest::Method::POST,
+                ::interlocutor_runtime::http::reqwest::Method::POST,
                 &self.base_url,
             )
             .path("/v1/Users/")

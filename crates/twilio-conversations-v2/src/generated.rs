@@ -1606,7 +1606,7 @@ impl Client {
         let request = self
             .context
             .outgoing(
-                ::interlocutor_runtime::reexports::reqwest::Method::PATCH,
+                ::interlocutor_runtime::http::reqwest::Method::PATCH,
                 &self.base_url,
             )
             .path("/v2/Conversations/")
