@@ -431,7 +431,10 @@ impl Context {
             let collect = read_body(response, self.max_response_bytes);
             (status, headers, url, too_large, collect)
         };
-        // (Not awaited when too large: dropped, the body never read.)
+        // Not awaited when too large: dropped, the body never read. (The
+        // refusal waits for `received`, built after the await: built
+        // before it, its borrows would be kept in the future across it,
+        // 40 bytes more.)
         let raw = if too_large { None } else { Some(collect.await) };
         let received = Received {
             provider: self.provider,
