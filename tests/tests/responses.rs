@@ -6,7 +6,7 @@
 
 use conversations_v1::types::UpdateUserConversationRequest;
 use conversations_v2::types::ConversationPatch;
-use interlocutor::bird::{self};
+use interlocutor::bird;
 use interlocutor::serde_json::{self, json};
 use interlocutor::testing::{ScriptedResponse, TestTransport};
 use interlocutor::twilio::{conversations_v1, conversations_v2};
