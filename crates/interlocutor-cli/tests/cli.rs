@@ -13,6 +13,16 @@ use serde_json::{Value, json};
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "cli_secret_token";
 const V2_ID: &str = "conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2";
+/// Twilio v1's update of one user's conversation, its flags to follow.
+const V1_UPDATE: [&str; 7] = [
+    "twilio",
+    "conversations-v1",
+    "update-user-conversation",
+    "--user-sid",
+    "US0123456789abcdef0123456789abcdef",
+    "--conversation-sid",
+    "CH0123456789abcdef0123456789abcdef",
+];
 use interlocutor_tests::{BIRD_CONVERSATION as CONVERSATION, BIRD_WORKSPACE as WORKSPACE};
 
 /// Runs the binary with the credentials in its environment (and only
@@ -90,17 +100,14 @@ fn dry_runs_print_each_operations_request() {
         "dry_run_twilio_v1_form_with_a_cleared_field",
         dry_run(
             &[
-                "twilio",
-                "conversations-v1",
-                "update-user-conversation",
-                "--user-sid",
-                "US0123456789abcdef0123456789abcdef",
-                "--conversation-sid",
-                "CH0123456789abcdef0123456789abcdef",
-                "--notification-level",
-                "muted",
-                "--clear-last-read-message-index",
-            ],
+                &V1_UPDATE[..],
+                &[
+                    "--notification-level",
+                    "muted",
+                    "--clear-last-read-message-index",
+                ],
+            ]
+            .concat(),
             None,
         )
     );
@@ -173,19 +180,7 @@ fn a_dry_run_shows_where_the_request_would_go() {
 #[test]
 fn refused_input_exits_3_and_sends_nothing() {
     // v1's message index, given as `value`.
-    let v1_index = |value| {
-        vec![
-            "twilio",
-            "conversations-v1",
-            "update-user-conversation",
-            "--user-sid",
-            "US0123456789abcdef0123456789abcdef",
-            "--conversation-sid",
-            "CH0123456789abcdef0123456789abcdef",
-            "--last-read-message-index",
-            value,
-        ]
-    };
+    let v1_index = |value| [&V1_UPDATE[..], &["--last-read-message-index", value]].concat();
     // A huge value is not echoed whole, and the reason after it survives.
     let huge = "9x".repeat(5_000);
     let cases: [(Vec<&str>, &str); 4] = [
